@@ -1,0 +1,1 @@
+"""Shortlist core: screening, training, generation and data logic. Never imports streamlit."""

@@ -1,0 +1,180 @@
+"""The classifier: fit with scikit-learn, calibrate with Platt scaling, choose band thresholds, export arrays.
+
+``ResumeClassifier`` follows scikit-learn's estimator contract (``__init__`` stores parameters, ``fit`` returns
+self, learned attributes end in ``_``). What it exports is plain arrays plus JSON-ready numbers, so scoring never
+needs scikit-learn or pickle: see ``core.scoring``.
+
+Calibration is Platt's original recipe: out-of-fold decision values from cross-validation train a one-feature
+logistic regression, then the final model is fit on all the data. Band thresholds come from the same
+out-of-fold probabilities, so they are never chosen on the data the model memorised.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+import numpy as np
+
+from core.errors import ConfigError
+
+ClassifierKind = Literal["svm", "linear", "logreg"]
+CLASSIFIER_KINDS: tuple[str, ...] = ("svm", "linear", "logreg")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Probability cut-offs: ``shortlist`` and above is shortlisted, ``review`` and above is reviewed."""
+
+    shortlist: float
+    review: float
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.review <= self.shortlist <= 1.0:
+            raise ConfigError("Thresholds must satisfy 0 <= review <= shortlist <= 1")
+
+    def band(self, probability: float) -> str:
+        if probability >= self.shortlist:
+            return "shortlist"
+        if probability >= self.review:
+            return "review"
+        return "reject"
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """decision(x) = x · coef + intercept."""
+
+    coef: np.ndarray
+    intercept: float
+
+
+@dataclass(frozen=True)
+class RbfModel:
+    """decision(x) = sum_i dual_i * exp(-gamma * |x - sv_i|^2) + intercept."""
+
+    support_vectors: np.ndarray
+    dual_coef: np.ndarray
+    intercept: float
+    gamma: float
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Platt scaling: p = 1 / (1 + exp(a * decision + b))."""
+
+    a: float
+    b: float
+
+    def probability(self, decision: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(self.a * decision + self.b))
+
+
+def choose_thresholds(probabilities: np.ndarray, labels: np.ndarray, keep_recall: float = 0.98,
+                      shortlist_precision: float = 0.95) -> Thresholds:
+    """Thresholds from out-of-fold probabilities on training data.
+
+    ``review`` keeps ``keep_recall`` of the positives (so few real matches are rejected outright), capped at 0.5;
+    ``shortlist`` is the lowest cut-off whose precision reaches ``shortlist_precision``, at least 0.5.
+    """
+    positives = np.sort(probabilities[labels == 1])
+    if positives.size == 0 or positives.size == labels.size:
+        return Thresholds(shortlist=0.5, review=0.5)
+    review = float(positives[int(np.floor((1.0 - keep_recall) * positives.size))])
+    review = min(review, 0.5)
+    shortlist = 0.5
+    for cut in np.unique(probabilities):
+        if cut < 0.5:
+            continue
+        kept = probabilities >= cut
+        if kept.any() and labels[kept].mean() >= shortlist_precision:
+            shortlist = float(cut)
+            break
+    # Round down: rounding up could move a threshold past the very example that set it.
+    return Thresholds(shortlist=_floor4(shortlist), review=_floor4(min(review, shortlist)))
+
+
+def _floor4(value: float) -> float:
+    return math.floor(value * 10_000) / 10_000
+
+
+class ResumeClassifier:
+    """Binary classifier over document vectors: 1 means the target role."""
+
+    def __init__(self, kind: ClassifierKind = "svm", C: float = 1.0, gamma: float | str = "scale",
+                 class_weight: str | None = "balanced", calibration_folds: int = 5, random_state: int = 0):
+        self.kind = kind
+        self.C = C
+        self.gamma = gamma
+        self.class_weight = class_weight
+        self.calibration_folds = calibration_folds
+        self.random_state = random_state
+
+    def _gamma_value(self, X: np.ndarray) -> float:
+        """The RBF gamma as a number: "scale" is 1 / (n_features * X.var()), "auto" is 1 / n_features."""
+        if self.gamma == "scale":
+            variance = float(X.var())
+            return 1.0 / (X.shape[1] * variance) if variance > 0 else 1.0
+        if self.gamma == "auto":
+            return 1.0 / X.shape[1]
+        return float(self.gamma)
+
+    def _estimator(self, gamma: float = 1.0):  # type: ignore[no-untyped-def]
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.svm import SVC, LinearSVC
+
+        if self.kind == "svm":
+            return SVC(kernel="rbf", C=self.C, gamma=gamma, class_weight=self.class_weight,
+                       random_state=self.random_state)
+        if self.kind == "linear":
+            return LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state,
+                             max_iter=10_000)
+        if self.kind == "logreg":
+            return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=5_000)
+        raise ConfigError(f"Unknown classifier {self.kind!r}: use one of {', '.join(CLASSIFIER_KINDS)}")
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> ResumeClassifier:
+        """Fit on document vectors ``X`` and labels ``y`` (1 = target role, 0 = other)."""
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+        X = np.asarray(X, dtype=np.float64)
+        y = np.asarray(y, dtype=np.int64)
+        if set(np.unique(y)) != {0, 1}:
+            raise ConfigError("Training needs examples of both classes (the target role and others)")
+        folds = min(self.calibration_folds, int(np.bincount(y).min()))
+        if folds < 2:
+            raise ConfigError("Training needs at least two examples of each class")
+        self.gamma_ = self._gamma_value(X)
+        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
+        oof = cross_val_predict(self._estimator(self.gamma_), X, y, cv=splitter, method="decision_function")
+        platt = LogisticRegression(C=1e6, max_iter=1_000).fit(oof.reshape(-1, 1), y)
+        self.calibration_ = Calibration(a=-float(platt.coef_[0, 0]), b=-float(platt.intercept_[0]))
+        self.oof_probability_ = self.calibration_.probability(oof)
+        self.thresholds_ = choose_thresholds(self.oof_probability_, y)
+        self.estimator_ = self._estimator(self.gamma_).fit(X, y)
+        self.model_ = self._export()
+        return self
+
+    def _export(self) -> LinearModel | RbfModel:
+        est = self.estimator_
+        if self.kind == "svm":
+            return RbfModel(support_vectors=np.asarray(est.support_vectors_, dtype=np.float32),
+                            dual_coef=np.asarray(est.dual_coef_[0], dtype=np.float64),
+                            intercept=float(est.intercept_[0]), gamma=self.gamma_)
+        return LinearModel(coef=np.asarray(est.coef_[0], dtype=np.float64), intercept=float(est.intercept_[0]))
+
+    def decision_function(self, X: np.ndarray) -> np.ndarray:
+        """scikit-learn's decision values (the reference that ``core.scoring`` must match)."""
+        return np.asarray(self.estimator_.decision_function(np.asarray(X, dtype=np.float64)))
+
+    def params(self) -> dict[str, object]:
+        gamma = self.model_.gamma if isinstance(self.model_, RbfModel) else None
+        return {"kind": self.kind, "C": self.C, "gamma": self.gamma, "gamma_value": gamma,
+                "class_weight": self.class_weight, "calibration_folds": self.calibration_folds,
+                "random_state": self.random_state}
+
+
+def thresholds_dict(thresholds: Thresholds) -> dict[str, float]:
+    return asdict(thresholds)

@@ -1,0 +1,198 @@
+"""``shortlist``: screen, train, eval and generate from the command line; the same core calls as the pages.
+
+Heavy libraries (torch, sentence-transformers, scikit-learn) are imported inside the commands, so ``--help``
+and argument errors answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from core.errors import ShortlistError
+
+SUMMARY_ROWS = 50  # the terminal summary shows the top of the list; the CSV has every row
+
+
+def _progress(description: str, unit: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:
+    """A tqdm bar on stderr fed by ``(done, total)`` callbacks, and a function that closes it."""
+    from tqdm import tqdm
+
+    bar = tqdm(desc=description, unit=unit, file=sys.stderr, dynamic_ncols=True)
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return update, bar.close
+
+
+def _format_rate(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    from core.documents import DocumentLimits, parse_documents
+    from core.export import candidates_frame, to_csv_bytes
+    from core.inputs import collect_inputs
+    from core.screening import load_screener, screen_documents
+
+    limits = DocumentLimits()
+    files = collect_inputs([Path(p) for p in args.paths], limits)
+    if not files:
+        print("No PDF files found in the given paths.", file=sys.stderr)
+        return 2
+    screener = load_screener(args.model, device=args.device)
+    update, close = _progress("parsing", "file")
+    documents = parse_documents(files, limits=limits, on_progress=update)
+    close()
+    update, close = _progress("scoring", "resume")
+    candidates = screen_documents(documents, screener, on_progress=update)
+    close()
+    frame = candidates_frame(candidates)
+    if args.out:
+        Path(args.out).write_bytes(to_csv_bytes(frame))
+    _print_summary(frame)
+    if args.out:
+        print(f"\nWrote {len(frame)} rows to {args.out}")
+    return 0
+
+
+def _print_summary(frame: Any) -> None:
+    scored = frame[frame["status"] == "scored"]
+    rejected = frame[frame["status"] == "rejected"]
+    counts = scored["band"].value_counts()
+    print(f"{len(frame)} files: {len(scored)} scored "
+          f"({counts.get('shortlist', 0)} shortlist, {counts.get('review', 0)} review, "
+          f"{counts.get('reject', 0)} reject), {len(rejected)} rejected")
+    if len(scored):
+        print()
+        print(scored[["rank", "file", "score", "band", "reason"]].head(SUMMARY_ROWS).to_string(index=False))
+    if len(rejected):
+        print("\nRejected files:")
+        print(rejected[["file", "reason"]].to_string(index=False))
+
+
+def _embedder(chunking: Any, device: str) -> Any:
+    from core.embedding import DocumentEmbedder, EmbeddingCache, SentenceTransformerEncoder
+    from core.paths import cache_dir
+
+    return DocumentEmbedder(SentenceTransformerEncoder(device=device), chunking,
+                            EmbeddingCache(cache_dir() / "embeddings.sqlite3"))
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from core.embedding import Chunking
+    from core.training import TrainConfig, train_model
+
+    chunking = Chunking(pooling=args.pooling)
+    config = TrainConfig(classifier=args.classifier, C=args.C, gamma=_gamma(args.gamma),
+                         balancing=args.balancing, seed=args.seed, chunking=chunking)
+    update, close = _progress("embedding", "resume")
+    result = train_model([Path(p) for p in args.data], Path(args.out), _embedder(chunking, args.device), config,
+                         on_progress=update)
+    close()
+    meta = result.metadata
+    print(f"Trained {meta['version']} on {result.n_train} records, evaluated on {result.n_test} held out.")
+    _print_report(result.report)
+    print(f"Thresholds: {json.dumps(json.loads((result.model_dir / 'model.json').read_text())['thresholds'])}")
+    print(f"Model written to {result.model_dir}")
+    return 0
+
+
+def _gamma(value: str) -> float | str:
+    return value if value in ("scale", "auto") else float(value)
+
+
+def _print_report(report: Any) -> None:
+    print(f"  [{report.group}] n={report.n} devops={report.n_positive} ROC-AUC={_format_rate(report.roc_auc)} "
+          f"AP={_format_rate(report.average_precision)} accuracy={report.accuracy:.3f}")
+    print(f"    kept (shortlist+review) devops={_format_rate(report.positives_kept)} "
+          f"rejected others={_format_rate(report.negatives_rejected)}")
+    print(f"    at review: precision={_format_rate(report.precision_at_review)} "
+          f"recall={_format_rate(report.recall_at_review)}; at shortlist: "
+          f"precision={_format_rate(report.precision_at_shortlist)} "
+          f"recall={_format_rate(report.recall_at_shortlist)}")
+    print("    bands per class: " + "; ".join(
+        f"{label}: " + ", ".join(f"{band} {count}" for band, count in bands.items())
+        for label, bands in report.confusion.items()))
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from core.evaluation_run import evaluate_dataset
+
+    update, close = _progress("scoring", "resume")
+    result = evaluate_dataset(Path(args.data), args.model, by=args.by, device=args.device, on_progress=update)
+    close()
+    print(f"Model {result.model_version} on {args.data} ({result.broken_lines} broken lines skipped)")
+    for report in result.reports:
+        _print_report(report)
+    if args.out:
+        result.scores.to_csv(args.out, index=False)
+        print(f"Wrote {len(result.scores)} rows to {args.out}")
+    if args.json:
+        Path(args.json).write_text(json.dumps([r.to_dict() for r in result.reports], indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="shortlist", description=__doc__.splitlines()[0] if __doc__ else "")
+    sub = parser.add_subparsers(dest="command", required=True)
+    devices = ("auto", "cpu", "cuda")
+
+    screen = sub.add_parser("screen", help="rank PDF resumes (files, folders or .zip archives)")
+    screen.add_argument("paths", nargs="+", metavar="PATH")
+    screen.add_argument("--model", type=Path, default=None, help="model version folder (default: bundled)")
+    screen.add_argument("--out", type=Path, help="write the ranked list as CSV")
+    screen.add_argument("--device", choices=devices, default="auto")
+    screen.set_defaults(func=cmd_screen)
+
+    train = sub.add_parser("train", help="train a model version from JSONL datasets")
+    train.add_argument("--data", nargs="+", required=True, metavar="FILE.jsonl")
+    train.add_argument("--out", required=True, type=Path, metavar="DIR")
+    train.add_argument("--classifier", choices=("svm", "linear", "logreg"), default="svm")
+    train.add_argument("--C", type=float, default=1.0)
+    train.add_argument("--gamma", default="scale", help='RBF gamma: "scale", "auto" or a number')
+    train.add_argument("--pooling", choices=("mean", "first", "max"), default="mean")
+    train.add_argument("--balancing", choices=("weights", "downsample", "none"), default="weights")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--device", choices=devices, default="auto")
+    train.set_defaults(func=cmd_train)
+
+    ev = sub.add_parser("eval", help="evaluate a model version on a labelled JSONL set")
+    ev.add_argument("--data", required=True, metavar="FILE.jsonl")
+    ev.add_argument("--model", type=Path, default=None)
+    ev.add_argument("--by", metavar="FIELD", help="also report per value of this record field")
+    ev.add_argument("--out", type=Path, help="write id,label,score,band per record as CSV")
+    ev.add_argument("--json", type=Path, help="write the reports as JSON")
+    ev.add_argument("--device", choices=devices, default="auto")
+    ev.set_defaults(func=cmd_eval)
+
+    try:
+        from core.generation.cli import add_generate_parser
+    except ImportError:  # the generation engine is optional for screening-only installs
+        pass
+    else:
+        add_generate_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ShortlistError as exc:
+        print(f"shortlist: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("shortlist: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
