@@ -43,7 +43,7 @@ format: setup
 # Debian's Chromium drives the real-browser test; Playwright cannot download its own browser here.
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
 		else echo "Install Debian's chromium for the browser test (sudo apt-get install chromium)"; fi; }
 
 bench: setup

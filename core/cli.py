@@ -47,7 +47,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
     if not files:
         print("No PDF files found in the given paths.", file=sys.stderr)
         return 2
-    screener = load_screener(args.model, device=args.device)
+    screener = load_screener(args.model, device=args.device, precision=args.precision)
     update, close = _progress("parsing", "file")
     documents = parse_documents(files, limits=limits, on_progress=update)
     close()
@@ -150,6 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     screen.add_argument("--model", type=Path, default=None, help="model version folder (default: bundled)")
     screen.add_argument("--out", type=Path, help="write the ranked list as CSV")
     screen.add_argument("--device", choices=devices, default="auto")
+    screen.add_argument("--precision", choices=("auto", "fp32", "bf16", "fp16"), default="auto",
+                        help="encoder precision (auto: bf16 on CPUs with bf16 units, fp16 on CUDA)")
     screen.set_defaults(func=cmd_screen)
 
     train = sub.add_parser("train", help="train a model version from JSONL datasets")

@@ -6,9 +6,13 @@ leave a torn last line and a reviewer should still be able to train on the rest.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
-from collections.abc import Iterable
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,3 +125,140 @@ def write_records(path: Path, records: Iterable[ResumeRecord]) -> int:
             count += 1
     tmp.replace(path)
     return count
+
+
+# --- Appending from many writers ------------------------------------------------------------------------
+#
+# A generation job appends records while a reviewer's page reads them, and a restarted or second worker may
+# append to the same file. Every append happens under an exclusive lock that works across threads (a per-path
+# RLock) and processes (``fcntl.flock`` on a sidecar ``.lock`` file), and writes one complete line in one
+# ``write`` call. A writer killed mid-write can leave a torn last line; the next writer repairs it first.
+
+_THREAD_LOCKS: dict[str, threading.RLock] = {}
+_THREAD_LOCKS_GUARD = threading.Lock()
+
+
+def _thread_lock(path: Path) -> threading.RLock:
+    key = str(path.resolve())
+    with _THREAD_LOCKS_GUARD:
+        lock = _THREAD_LOCKS.get(key)
+        if lock is None:
+            lock = _THREAD_LOCKS[key] = threading.RLock()
+        return lock
+
+
+def lock_path(path: Path) -> Path:
+    """The sidecar file whose ``flock`` guards appends to ``path``."""
+    return path.with_name(path.name + ".lock")
+
+
+class DatasetWriter:
+    """Appends to one JSONL file. Only valid inside :func:`locked_dataset`, which holds the lock."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def size(self) -> int:
+        """Current length of the file in bytes (0 when it does not exist)."""
+        try:
+            return self.path.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def repair_tail(self) -> int:
+        """Repair a torn last line left by a killed writer; returns the bytes removed (0 when none).
+
+        A last line without its newline is kept (terminated) when it is a complete record, else truncated.
+        """
+        size = self.size()
+        if size == 0:
+            return 0
+        with self.path.open("rb+") as handle:
+            handle.seek(size - 1)
+            if handle.read(1) == b"\n":
+                return 0
+            # Scan back in blocks for the last newline: the torn line is at most one record long.
+            position = size
+            start = 0
+            while position > 0:
+                block = min(65536, position)
+                position -= block
+                handle.seek(position)
+                found = handle.read(block).rfind(b"\n")
+                if found >= 0:
+                    start = position + found + 1
+                    break
+            handle.seek(start)
+            tail = handle.read().decode("utf-8", errors="replace")
+            if parse_record(tail) is not None:
+                handle.seek(size)
+                handle.write(b"\n")
+                return 0
+            handle.truncate(start)
+            return size - start
+
+    def read_lines_from(self, offset: int) -> tuple[list[str], int]:
+        """Complete lines from byte ``offset`` to the end, and the offset just past the last complete line."""
+        try:
+            with self.path.open("rb") as handle:
+                handle.seek(offset)
+                data = handle.read()
+        except FileNotFoundError:
+            return [], offset
+        end = data.rfind(b"\n")
+        if end < 0:
+            return [], offset
+        text = data[: end + 1].decode("utf-8", errors="replace")
+        return text.splitlines(), offset + end + 1
+
+    def append(self, record: ResumeRecord, *, fsync: bool = True) -> int:
+        """Append ``record`` as one line; returns the file size after the write."""
+        line = (json.dumps(record.to_json(), ensure_ascii=False) + "\n").encode("utf-8")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            view = memoryview(line)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            if fsync:
+                os.fsync(fd)
+            return os.fstat(fd).st_size
+        finally:
+            os.close(fd)
+
+
+@contextmanager
+def locked_dataset(path: Path) -> Iterator[DatasetWriter]:
+    """Hold the exclusive append lock of ``path`` (threads and processes) and yield its writer."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _thread_lock(path):
+        fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield DatasetWriter(path)
+        finally:
+            # Closing the descriptor releases the flock, also when the body raised.
+            os.close(fd)
+
+
+def append_record(path: Path, record: ResumeRecord, *, fsync: bool = True) -> None:
+    """Append one record to ``path`` under the lock, repairing a torn tail first."""
+    with locked_dataset(path) as writer:
+        writer.repair_tail()
+        writer.append(record, fsync=fsync)
+
+
+def repair_torn_tail(path: Path) -> int:
+    """Repair a torn last line of ``path`` under the lock; returns the bytes removed."""
+    with locked_dataset(path) as writer:
+        return writer.repair_tail()
+
+
+def read_ids(path: Path) -> set[str]:
+    """Ids of the valid records in ``path`` (empty when the file does not exist)."""
+    if not Path(path).is_file():
+        return set()
+    records, _ = read_records(Path(path))
+    return {record.id for record in records}

@@ -69,3 +69,10 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 CSV (with BOM, so Excel reads accents right), formula-safe."""
     return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_excel_bytes(frame: pd.DataFrame) -> bytes:
+    """An .xlsx workbook, formula-safe like the CSV (openpyxl would store "=..." text as a formula)."""
+    buffer = io.BytesIO()
+    safe_frame(frame).to_excel(buffer, index=False, sheet_name="Shortlist")
+    return buffer.getvalue()

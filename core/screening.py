@@ -16,7 +16,13 @@ import numpy as np
 from core.artifact import ModelArtifact, load_artifact
 from core.classifier import Thresholds
 from core.documents import DocumentLimits, ParsedDocument, parse_documents
-from core.embedding import DocumentEmbedder, EmbeddingCache, SentenceTransformerEncoder, WindowEncoder
+from core.embedding import (
+    DocumentEmbedder,
+    EmbeddingCache,
+    Precision,
+    SentenceTransformerEncoder,
+    WindowEncoder,
+)
 from core.errors import ModelError
 from core.paths import bundled_model_dir, cache_dir
 from core.redaction import find_name, model_input
@@ -104,16 +110,18 @@ class Screener:
 
 
 def load_screener(model_dir: Path | None = None, device: str = "auto", encoder: WindowEncoder | None = None,
-                  use_cache: bool = True) -> Screener:
+                  use_cache: bool = True, precision: Precision = "auto") -> Screener:
     """A screener for ``model_dir`` (the bundled model by default) on ``device``.
 
     The real encoder is loaded unless one is given; a model trained with another encoder is refused.
+    ``precision`` ``auto`` runs the encoder in bf16 on CPUs with bf16 units and fp16 on CUDA; ``fp32`` is the
+    full-precision path.
     """
     from core.embedding import resolve_device
 
     artifact = load_artifact(model_dir or bundled_model_dir())
     resolved = resolve_device(device)
-    window_encoder = encoder or SentenceTransformerEncoder(device=resolved)
+    window_encoder = encoder or SentenceTransformerEncoder(device=resolved, precision=precision)
     if window_encoder.encoder_id != artifact.encoder_id:
         raise ModelError(f"Model {artifact.version} was trained with encoder {artifact.encoder_id!r}, "
                          f"but {window_encoder.encoder_id!r} is loaded")
@@ -167,3 +175,10 @@ def screen_files(files: Sequence[tuple[str, bytes]], screener: Screener, limits:
     documents = parse_documents(files, limits=limits, on_progress=parse_progress)
     score_progress = (lambda done, total: on_step("scoring", done, total)) if on_step else None
     return screen_documents(documents, screener, score_progress)
+
+
+def filter_candidates(candidates: Sequence[Candidate], bands: Sequence[str], query: str = "") -> list[Candidate]:
+    """Candidates in ``bands`` whose name, file or text contains ``query`` (case-insensitive)."""
+    needle = query.strip().casefold()
+    return [c for c in candidates if c.band in bands
+            and (not needle or needle in f"{c.name or ''}\n{c.file}\n{c.text}".casefold())]

@@ -1,0 +1,34 @@
+"""Shortlist: the Streamlit entry point. Page config, navigation and the shared sidebar."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.errors import ShortlistError
+from pages.shared import active_version, device, md_escape
+
+st.set_page_config(page_title="Shortlist", page_icon=":material/checklist:", layout="wide")
+
+PAGES = [
+    st.Page("pages/screen.py", title="Screen", icon=":material/checklist:", default=True),
+]
+
+navigation = st.navigation(PAGES)
+
+with st.sidebar:
+    st.caption("Active model")
+    try:
+        version = active_version()
+    except ShortlistError as exc:
+        st.error(str(exc))
+    else:
+        held_out = version.held_out
+        st.markdown(f"**{md_escape(version.version)}**" + (" (bundled)" if version.bundled else ""))
+        st.caption(f"Trained {version.created_at[:10] or 'unknown'}")
+        if held_out.get("roc_auc") is not None:
+            col1, col2 = st.columns(2)
+            col1.metric("ROC-AUC", f"{held_out['roc_auc']:.3f}")
+            col2.metric("Avg. precision", f"{held_out['average_precision']:.3f}")
+        st.caption(f"Device: {device().upper()}")
+
+navigation.run()

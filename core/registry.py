@@ -1,0 +1,101 @@
+"""Model versions: the bundled default plus versions trained in the app, and which one is active.
+
+The bundled version lives in ``models/default`` (read-only, committed). Versions trained by users live under the
+state folder. The active version is a small JSON file, so every page and the CLI see a switch at once.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.artifact import load_artifact, read_metadata
+from core.errors import ConfigError, ModelError
+from core.paths import bundled_model_dir, ensure_dir, state_dir
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    """A model version on disk and what its metadata says."""
+
+    version: str
+    path: Path
+    bundled: bool
+    metadata: dict[str, Any]
+
+    @property
+    def created_at(self) -> str:
+        return str(self.metadata.get("created_at", ""))
+
+    @property
+    def held_out(self) -> dict[str, Any]:
+        return dict(self.metadata.get("metrics", {}).get("held_out", {}))
+
+
+def user_models_dir() -> Path:
+    """Where versions trained in the app are written."""
+    return state_dir() / "models"
+
+
+def _active_file() -> Path:
+    return state_dir() / "active_model.json"
+
+
+def list_versions() -> list[ModelVersion]:
+    """Every readable version, newest first; the bundled one is always listed when present."""
+    found: list[ModelVersion] = []
+    candidates = [(bundled_model_dir(), True)]
+    if user_models_dir().is_dir():
+        candidates += [(path, False) for path in sorted(user_models_dir().iterdir()) if path.is_dir()]
+    for path, bundled in candidates:
+        try:
+            meta = read_metadata(path)
+        except ModelError:
+            continue
+        found.append(ModelVersion(version=path.name, path=path, bundled=bundled, metadata=meta))
+    return sorted(found, key=lambda v: v.created_at, reverse=True)
+
+
+def active_version() -> ModelVersion:
+    """The active version: the one last activated, else the bundled default."""
+    versions = {v.version: v for v in list_versions()}
+    chosen = None
+    if _active_file().is_file():
+        try:
+            chosen = json.loads(_active_file().read_text(encoding="utf-8")).get("version")
+        except (OSError, json.JSONDecodeError):
+            chosen = None
+    if chosen in versions:
+        return versions[chosen]
+    bundled = next((v for v in versions.values() if v.bundled), None)
+    if bundled is None:
+        raise ModelError("No model is available: the bundled model is missing. Run `make setup` again.")
+    return bundled
+
+
+def activate(version: str) -> ModelVersion:
+    """Make ``version`` the active one after verifying its artifact (a tampered model is refused)."""
+    match = next((v for v in list_versions() if v.version == version), None)
+    if match is None:
+        raise ConfigError(f"No model version called {version!r}")
+    load_artifact(match.path)
+    ensure_dir(state_dir())
+    tmp = _active_file().with_suffix(".tmp")
+    tmp.write_text(json.dumps({"version": version}), encoding="utf-8")
+    tmp.replace(_active_file())
+    return match
+
+
+def delete_version(version: str) -> None:
+    """Delete a user-trained version; the bundled one and the active one cannot be deleted."""
+    match = next((v for v in list_versions() if v.version == version), None)
+    if match is None:
+        raise ConfigError(f"No model version called {version!r}")
+    if match.bundled:
+        raise ConfigError("The bundled model cannot be deleted")
+    if active_version().version == version:
+        raise ConfigError("The active model cannot be deleted; activate another version first")
+    shutil.rmtree(match.path)

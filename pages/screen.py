@@ -1,0 +1,168 @@
+"""Screen: upload a batch of PDF resumes (or a .zip), watch it run, work through the ranked list."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.classifier import Thresholds
+from core.documents import DocumentLimits
+from core.errors import ShortlistError
+from core.export import candidates_frame, to_csv_bytes, to_excel_bytes
+from core.inputs import read_upload_zip
+from core.paths import samples_dir
+from core.redaction import blind, model_input
+from core.screening import filter_candidates, rank_candidates
+from pages.shared import active_screener, md_escape, reviewer_token, run_store, screening_jobs
+
+BANDS = ["shortlist", "review", "reject"]
+FLAG_HELP = {
+    "hidden_text": "Hidden text (white, invisible, tiny or off-page) was found and ignored: possible keyword stuffing.",
+    "partial_text": "Only part of the text could be read; the score covers what was read.",
+}
+
+st.title("Screen resumes")
+st.caption("Upload applicant PDFs and get a ranked list. Resumes are read and scored on this machine only.")
+
+owner = reviewer_token()
+store = run_store()
+try:
+    version, screener = active_screener()
+except ShortlistError as exc:
+    st.error(f"No model can be loaded: {exc}")
+    st.stop()
+
+
+def start_run(title: str, files: list[tuple[str, bytes]], keep: bool) -> None:
+    run_id, _ = screening_jobs().submit(owner, title, files, screener, keep_files=keep)
+    st.session_state["run_id"] = run_id
+
+
+with st.form("upload_form", clear_on_submit=True):
+    uploads = st.file_uploader("PDF resumes, or .zip archives of PDFs", type=["pdf", "zip"],
+                               accept_multiple_files=True, key="uploads")
+    keep_files = st.checkbox("Keep the uploaded PDFs with this run", value=False, key="keep_files",
+                             help="Off by default: only the extracted results are saved.")
+    submitted = st.form_submit_button("Screen uploaded files", type="primary")
+if submitted:
+    limits = DocumentLimits()
+    files: list[tuple[str, bytes]] = []
+    for upload in uploads or []:
+        data = upload.getvalue()
+        if upload.name.lower().endswith(".zip"):
+            try:
+                files.extend(read_upload_zip(data, upload.name, limits))
+            except ShortlistError as exc:
+                st.error(f"{upload.name}: {exc}")
+        else:
+            files.append((upload.name, data))
+    if files:
+        start_run(f"{len(files)} uploaded files", files, keep_files)
+    else:
+        st.warning("Choose at least one PDF or .zip file first.")
+
+samples = sorted(samples_dir().glob("*.pdf")) if samples_dir().is_dir() else []
+if st.button("Try sample resumes", key="try_samples", disabled=not samples,
+             help="Screen the sample PDFs shipped with Shortlist."):
+    start_run("Sample resumes", [(path.name, path.read_bytes()) for path in samples], False)
+
+runs = store.runs(owner)
+if not runs:
+    st.info("No screening runs yet. Upload resumes above, or try the sample resumes.")
+    st.stop()
+
+run_ids = [run.id for run in runs]
+if st.session_state.get("run_id") not in run_ids:
+    st.session_state["run_id"] = run_ids[0]
+labels = {run.id: f"{run.title} · {run.created_at.replace('T', ' ')[:16]} · {run.status}" for run in runs}
+col_pick, col_delete = st.columns([4, 1], vertical_alignment="bottom")
+run_id = col_pick.selectbox("Screening run", run_ids, format_func=labels.__getitem__, key="run_id")
+if col_delete.button("Delete run", key="delete_run"):
+    store.delete(owner, run_id)
+    st.session_state.pop("run_id", None)
+    st.rerun()
+
+
+@st.fragment(run_every=1.0)
+def progress() -> None:
+    info = store.run(owner, run_id)
+    if info is None or info.finished:
+        st.rerun()
+    assert info is not None
+    share = info.done / info.total if info.total else 0.0
+    st.progress(share, text=f"{info.step.capitalize() or 'Queued'}: {info.done} of {info.total} files")
+    st.caption("You can keep working or close the tab: the run continues and is saved.")
+
+
+run = store.run(owner, run_id)
+if run is None:
+    st.warning("That run no longer exists.")
+    st.stop()
+if not run.finished:
+    progress()
+    st.stop()
+if run.status != "done":
+    st.error(f"This run did not finish: {run.error}")
+    st.stop()
+
+candidates = store.candidates(owner, run_id)
+defaults = screener.thresholds
+low, high = st.slider("Band boundaries: review from, shortlist from", 0.0, 1.0,
+                      (defaults.review, defaults.shortlist), step=0.01, key="thresholds")
+ranked = rank_candidates(candidates, Thresholds(shortlist=high, review=low))
+scored = [c for c in ranked if c.scored]
+rejected = [c for c in ranked if not c.scored]
+
+counts = st.columns(4)
+for column, band in zip(counts, BANDS, strict=False):
+    column.metric(band.capitalize(), sum(c.band == band for c in scored))
+counts[3].metric("Unreadable files", len(rejected))
+
+col_bands, col_search, col_blind = st.columns([2, 2, 1], vertical_alignment="bottom")
+bands = col_bands.multiselect("Bands", BANDS, default=BANDS, key="band_filter")
+query = col_search.text_input("Search names, files and text", key="search")
+blind_mode = col_blind.toggle("Blind mode", key="blind", help="Hide names, emails and phone numbers.")
+shown = filter_candidates(scored, bands, query)
+table = candidates_frame(shown, blind=blind_mode)
+
+if not shown:
+    st.info("No candidates match these filters.")
+else:
+    st.dataframe(
+        table[["rank", "candidate", "file", "score", "band", "flags", "evidence"]],
+        hide_index=True, key="ranked_table",
+        column_config={
+            "score": st.column_config.ProgressColumn("Score", min_value=0.0, max_value=1.0, format="%.2f"),
+            "evidence": st.column_config.TextColumn("Evidence", width="large"),
+        },
+    )
+
+export = candidates_frame(ranked, blind=blind_mode)
+col_csv, col_xlsx = st.columns(2)
+col_csv.download_button("Export CSV", to_csv_bytes(export), file_name="shortlist.csv", mime="text/csv",
+                        key="export_csv")
+col_xlsx.download_button("Export Excel", to_excel_bytes(export), file_name="shortlist.xlsx", key="export_xlsx",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+if shown:
+    st.subheader("Candidate detail")
+    pick = st.selectbox("Candidate", range(len(shown)), key="detail",
+                        format_func=lambda i: f"#{shown[i].rank} {table.iloc[i]['candidate'] or table.iloc[i]['file']}")
+    chosen = shown[pick]
+    st.metric("Score", f"{chosen.score:.2f}", help=f"Band: {chosen.band}")
+    for flag in chosen.flags:
+        st.warning(FLAG_HELP.get(flag, flag))
+    read_text = model_input(chosen.text)
+    marked = read_text.replace(chosen.evidence, f"\n>>>>> EVIDENCE >>>>>\n{chosen.evidence}\n<<<<< EVIDENCE <<<<<\n",
+                               1) if chosen.evidence else read_text
+    st.caption("The text the model read (personal details removed); the passage that drove the score is marked.")
+    st.code(blind(marked) if blind_mode else marked, language=None, wrap_lines=True)
+    with st.expander("Extracted text as found in the file"):
+        st.code(blind(chosen.text, chosen.name) if blind_mode else chosen.text, language=None, wrap_lines=True)
+    st.caption(f"File: {md_escape(table.iloc[pick]['file'])}")
+
+if rejected:
+    st.subheader("Files that could not be scored")
+    st.dataframe(candidates_frame(rejected, blind=blind_mode)[["file", "reason"]], hide_index=True,
+                 key="rejected_table")
+else:
+    st.success("Every file in this run was readable.")

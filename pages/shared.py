@@ -1,0 +1,69 @@
+"""What every page shares: cached core objects, the reviewer token, and safe text helpers.
+
+Streamlit caches live here so each page stays a short script. Nothing here holds screening logic.
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from core.embedding import SentenceTransformerEncoder, resolve_device
+from core.registry import ModelVersion, active_version
+from core.runs import RunStore, new_reviewer_token
+from core.screening import Screener, load_screener
+from core.screening_jobs import ScreeningJobs
+
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
+
+
+@st.cache_resource(show_spinner="Loading the encoder…")
+def encoder() -> SentenceTransformerEncoder:
+    """The sentence encoder, loaded once per server for every reviewer and model version."""
+    model = SentenceTransformerEncoder(device="auto")
+    _ = model.model  # load now, inside the spinner, rather than mid-batch
+    return model
+
+
+@st.cache_resource(show_spinner="Loading the model…")
+def screener_for(model_path: str, arrays_sha256: str) -> Screener:
+    """A screener per model version; the hash in the key makes a re-trained version load afresh."""
+    from pathlib import Path
+
+    return load_screener(Path(model_path), device=device(), encoder=encoder())
+
+
+def active_screener() -> tuple[ModelVersion, Screener]:
+    """The active model version and its screener: a switch on the Train page applies at the next rerun."""
+    version = active_version()
+    return version, screener_for(str(version.path), str(version.metadata.get("arrays_sha256", "")))
+
+
+@st.cache_resource
+def device() -> str:
+    return resolve_device("auto")
+
+
+@st.cache_resource
+def run_store() -> RunStore:
+    return RunStore()
+
+
+@st.cache_resource
+def screening_jobs() -> ScreeningJobs:
+    return ScreeningJobs(run_store())
+
+
+def reviewer_token() -> str:
+    """This reviewer's token, kept in the URL so a refresh or restart reopens their runs and nobody else's."""
+    token = st.query_params.get("reviewer")
+    if not token or not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", token):
+        token = new_reviewer_token()
+        st.query_params["reviewer"] = token
+    return token
+
+
+def md_escape(text: str) -> str:
+    """``text`` safe inside Markdown: file names and resume text must never render as links, images or HTML."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", text)

@@ -1,0 +1,157 @@
+"""AppTest tests for the Screen page: upload, ranking, filters, rejected files, export, blind mode, saved runs
+and isolation between reviewers. A toy model with the fake encoder stands in for the real one."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.runs import RunStore
+from tests.conftest import toy_text
+from tests.pdf_factory import resume_pdf, scanned_pdf
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def devops_resume(name: str) -> bytes:
+    return resume_pdf(f"{name}\n" + toy_text(np.random.default_rng(len(name)), True, 150))
+
+
+def other_resume(name: str) -> bytes:
+    return resume_pdf(f"{name}\n" + toy_text(np.random.default_rng(len(name) + 7), False, 150))
+
+
+def new_session(token: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if token:
+        at.query_params["reviewer"] = token
+    return at.run()
+
+
+def wait_for_runs(timeout: float = 60.0) -> None:
+    store = RunStore()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with store._connect() as conn:
+            pending = conn.execute("SELECT count(*) FROM runs WHERE status IN ('queued', 'running')").fetchone()[0]
+        if pending == 0:
+            return
+        time.sleep(0.2)
+    raise AssertionError("screening did not finish in time")
+
+
+def upload(at: AppTest, files: list[tuple[str, bytes]]) -> AppTest:
+    uploader = at.file_uploader(key="uploads")
+    uploader.set_value([(name, data, "application/pdf") for name, data in files])
+    at.button[0].click()  # the form's submit button comes first on the page
+    at.run()
+    wait_for_runs()
+    return at.run()
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame | None:
+    """The first dataframe on the page with ``column`` (AppTest does not expose dataframe keys)."""
+    return next((frame.value for frame in at.dataframe if column in frame.value.columns), None)
+
+
+def ranked(at: AppTest) -> pd.DataFrame:
+    table = table_with(at, "rank")
+    assert table is not None, "the ranked table is not on the page"
+    return table
+
+
+@pytest.fixture
+def screened(page_model) -> AppTest:
+    at = new_session()
+    return upload(at, [("alice.pdf", devops_resume("Alice Okafor")), ("bob.pdf", other_resume("Bob Lindqvist")),
+                       ("carol.pdf", devops_resume("Carol Mendes")), ("scan.pdf", scanned_pdf())])
+
+
+def test_upload_ranks_candidates_best_first(screened: AppTest) -> None:
+    assert not screened.exception
+    table = ranked(screened)
+    assert list(table["rank"]) == [1, 2, 3]
+    assert list(table["score"]) == sorted(table["score"], reverse=True)
+    assert set(table["file"][:2]) == {"alice.pdf", "carol.pdf"}
+    assert table["candidate"].iloc[-1] == "Bob Lindqvist"
+
+
+def test_rejected_files_are_listed_with_reasons_and_never_ranked(screened: AppTest) -> None:
+    rejected = table_with(screened, "reason")
+    assert rejected is not None
+    assert list(rejected["file"]) == ["scan.pdf"]
+    assert "scan" in rejected["reason"].iloc[0].lower() or "text" in rejected["reason"].iloc[0].lower()
+    assert "scan.pdf" not in set(ranked(screened)["file"])
+
+
+def test_band_filter_and_search(screened: AppTest) -> None:
+    screened.multiselect(key="band_filter").set_value(["reject"]).run()
+    table = table_with(screened, "rank")
+    assert table is None or set(table["band"]) <= {"reject"}
+    screened.multiselect(key="band_filter").set_value(["shortlist", "review", "reject"]).run()
+    screened.text_input(key="search").set_value("lindqvist").run()
+    assert list(ranked(screened)["file"]) == ["bob.pdf"]
+
+
+def test_threshold_control_moves_bands(screened: AppTest) -> None:
+    screened.slider(key="thresholds").set_value((0.0, 0.0)).run()
+    assert set(ranked(screened)["band"]) == {"shortlist"}
+    screened.slider(key="thresholds").set_value((1.0, 1.0)).run()
+    assert set(ranked(screened)["band"]) == {"reject"}
+
+
+def test_blind_mode_hides_names_in_table_and_detail(screened: AppTest) -> None:
+    screened.toggle(key="blind").set_value(True).run()
+    table = ranked(screened)
+    assert set(table["candidate"]) == {"[hidden]"}
+    assert not any(name in " ".join(table.astype(str).values.ravel()) for name in ("Alice", "Okafor", "alice.pdf"))
+    detail = " ".join(code.value for code in screened.code)
+    assert "Okafor" not in detail and "Alice" not in detail
+
+
+def test_export_is_offered_as_csv_and_excel(screened: AppTest) -> None:
+    labels = [button.label for button in screened.get("download_button")]
+    assert "Export CSV" in labels and "Export Excel" in labels
+
+
+def test_detail_view_marks_the_evidence(screened: AppTest) -> None:
+    text = screened.code[0].value
+    assert ">>>>> EVIDENCE >>>>>" in text
+
+
+def test_saved_run_reopens_after_refresh_and_can_be_deleted(screened: AppTest) -> None:
+    token = screened.query_params["reviewer"]
+    token = token[0] if isinstance(token, list) else token
+    reopened = new_session(token)
+    assert list(ranked(reopened)["rank"]) == [1, 2, 3]
+    reopened.button(key="delete_run").click().run()
+    assert any("No screening runs yet" in info.value for info in reopened.info)
+
+
+def test_a_second_reviewer_sees_none_of_the_first_reviewers_runs(screened: AppTest) -> None:
+    other = new_session()
+    assert any("No screening runs yet" in info.value for info in other.info)
+    assert not other.dataframe and not other.code
+
+
+def test_zip_upload_is_expanded(page_model) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("batch/dana.pdf", devops_resume("Dana Whitfield"))
+        archive.writestr("batch/eli.pdf", other_resume("Eli Novak"))
+    at = new_session()
+    at = upload(at, [("batch.zip", buffer.getvalue())])
+    assert len(ranked(at)) == 2
+
+
+def test_submitting_nothing_warns(page_model) -> None:
+    at = new_session()
+    at.button[0].click().run()
+    assert any("at least one" in warning.value for warning in at.warning)

@@ -1,0 +1,75 @@
+"""The CLI end to end with the real encoder on CPU: train, eval and screen on small data."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.cli import main
+from tests.conftest import toy_records, toy_text
+from tests.pdf_factory import resume_pdf, scanned_pdf
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("cli")
+    data = root / "toy.jsonl"
+    records = toy_records(20)
+    for record in records[:3]:
+        record["dataset"] = "a"
+    data.write_text("".join(json.dumps(r) + "\n" for r in records) + '{"torn": ', encoding="utf-8")
+    assert main(["train", "--data", str(data), "--out", str(root / "model"), "--device", "cpu"]) == 0
+    return data, root / "model"
+
+
+def test_train_writes_a_verified_model(trained: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    _, model = trained
+    meta = json.loads((model / "model.json").read_text())
+    assert meta["encoder"]["id"] == "all-MiniLM-L6-v2"
+    assert meta["training"]["broken_lines_skipped"] == 1
+    assert meta["chunking"]["window_tokens"] == 254
+
+
+def test_eval_reports_groups_and_writes_scores(trained: tuple[Path, Path], tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    data, model = trained
+    out = tmp_path / "scores.csv"
+    assert main(["eval", "--data", str(data), "--model", str(model), "--by", "dataset", "--out", str(out),
+                 "--device", "cpu"]) == 0
+    printed = capsys.readouterr().out
+    assert "ROC-AUC" in printed and "[a]" in printed and "[unknown]" in printed
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 40 and set(rows[0]) == {"id", "label", "score", "band"}
+    assert all(0.0 <= float(row["score"]) <= 1.0 for row in rows)
+
+
+def test_screen_folder_writes_the_ranked_csv(trained: tuple[Path, Path], tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    _, model = trained
+    folder = tmp_path / "in"
+    folder.mkdir()
+    rng = np.random.default_rng(11)
+    (folder / "devops.pdf").write_bytes(resume_pdf(toy_text(rng, True, 250)))
+    (folder / "=cmd.pdf").write_bytes(resume_pdf(toy_text(rng, False, 250)))
+    (folder / "scan.pdf").write_bytes(scanned_pdf())
+    out = tmp_path / "ranked.csv"
+    assert main(["screen", str(folder), "--model", str(model), "--out", str(out), "--device", "cpu"]) == 0
+    with out.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][:8] == ["rank", "file", "status", "score", "band", "reason", "evidence", "model_version"]
+    body = {row[1]: row for row in rows[1:]}
+    assert body["devops.pdf"][0] == "1" and body["devops.pdf"][2] == "scored"
+    assert "'=cmd.pdf" in body  # formula neutralised
+    assert body["scan.pdf"][2] == "rejected" and body["scan.pdf"][3] == "" and body["scan.pdf"][5]
+    assert "3 files: 2 scored" in capsys.readouterr().out
+
+
+def test_errors_are_one_line_not_tracebacks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--data", str(tmp_path / "missing.jsonl"), "--model", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.startswith("shortlist: ")
