@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,18 +19,26 @@ from core.errors import ShortlistError
 SUMMARY_ROWS = 50  # the terminal summary shows the top of the list; the CSV has every row
 
 
-def _progress(description: str, unit: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:
-    """A tqdm bar on stderr fed by ``(done, total)`` callbacks, and a function that closes it."""
+@contextmanager
+def _progress(description: str, unit: str) -> Iterator[Callable[[int, int], None]]:
+    """A ``(done, total)`` callback drawing a tqdm bar on stderr; the bar appears with the first update."""
     from tqdm import tqdm
 
-    bar = tqdm(desc=description, unit=unit, file=sys.stderr, dynamic_ncols=True)
+    bar: Any = None
 
     def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(desc=description, unit=unit, total=total, file=sys.stderr, dynamic_ncols=True)
         bar.total = total
         bar.n = done
         bar.refresh()
 
-    return update, bar.close
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def _format_rate(value: float | None) -> str:
@@ -48,12 +57,10 @@ def cmd_screen(args: argparse.Namespace) -> int:
         print("No PDF files found in the given paths.", file=sys.stderr)
         return 2
     screener = load_screener(args.model, device=args.device, precision=args.precision)
-    update, close = _progress("parsing", "file")
-    documents = parse_documents(files, limits=limits, on_progress=update)
-    close()
-    update, close = _progress("scoring", "resume")
-    candidates = screen_documents(documents, screener, on_progress=update)
-    close()
+    with _progress("parsing", "file") as update:
+        documents = parse_documents(files, limits=limits, on_progress=update)
+    with _progress("scoring", "resume") as update:
+        candidates = screen_documents(documents, screener, on_progress=update)
     frame = candidates_frame(candidates)
     if args.out:
         Path(args.out).write_bytes(to_csv_bytes(frame))
@@ -93,10 +100,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     chunking = Chunking(pooling=args.pooling)
     config = TrainConfig(classifier=args.classifier, C=args.C, gamma=_gamma(args.gamma),
                          balancing=args.balancing, seed=args.seed, chunking=chunking)
-    update, close = _progress("embedding", "resume")
-    result = train_model([Path(p) for p in args.data], Path(args.out), _embedder(chunking, args.device), config,
-                         on_progress=update)
-    close()
+    with _progress("embedding", "resume") as update:
+        result = train_model([Path(p) for p in args.data], Path(args.out), _embedder(chunking, args.device),
+                             config, on_progress=update)
     meta = result.metadata
     print(f"Trained {meta['version']} on {result.n_train} records, evaluated on {result.n_test} held out.")
     _print_report(result.report)
@@ -126,9 +132,9 @@ def _print_report(report: Any) -> None:
 def cmd_eval(args: argparse.Namespace) -> int:
     from core.evaluation_run import evaluate_dataset
 
-    update, close = _progress("scoring", "resume")
-    result = evaluate_dataset(Path(args.data), args.model, by=args.by, device=args.device, on_progress=update)
-    close()
+    with _progress("scoring", "resume") as update:
+        result = evaluate_dataset(Path(args.data), args.model, by=args.by, device=args.device,
+                                  on_progress=update)
     print(f"Model {result.model_version} on {args.data} ({result.broken_lines} broken lines skipped)")
     for report in result.reports:
         _print_report(report)
