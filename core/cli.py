@@ -85,12 +85,13 @@ def _print_summary(frame: Any) -> None:
         print(rejected[["file", "reason"]].to_string(index=False))
 
 
-def _embedder(chunking: Any, device: str) -> Any:
+def _embedder(chunking: Any, device: str, precision: Any) -> Any:
     from core.embedding import DocumentEmbedder, EmbeddingCache, SentenceTransformerEncoder
     from core.paths import cache_dir
 
-    return DocumentEmbedder(SentenceTransformerEncoder(device=device), chunking,
-                            EmbeddingCache(cache_dir() / "embeddings.sqlite3"))
+    encoder = SentenceTransformerEncoder(device=device, precision=precision)
+    cache = EmbeddingCache(cache_dir() / f"embeddings-{precision}.sqlite3")
+    return DocumentEmbedder(encoder, chunking, cache)
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -101,7 +102,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     config = TrainConfig(classifier=args.classifier, C=args.C, gamma=_gamma(args.gamma),
                          balancing=args.balancing, seed=args.seed, chunking=chunking)
     with _progress("embedding", "resume") as update:
-        result = train_model([Path(p) for p in args.data], Path(args.out), _embedder(chunking, args.device),
+        result = train_model([Path(p) for p in args.data], Path(args.out), _embedder(chunking, args.device, args.precision),
                              config, on_progress=update)
     meta = result.metadata
     print(f"Trained {meta['version']} on {result.n_train} records, evaluated on {result.n_test} held out.")
@@ -170,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--balancing", choices=("weights", "downsample", "none"), default="weights")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--device", choices=devices, default="auto")
+    train.add_argument("--precision", choices=("auto", "fp32", "bf16", "fp16"), default="fp32",
+                       help="encoder precision; fp32 (default) makes a model reproducible on any CPU")
     train.set_defaults(func=cmd_train)
 
     ev = sub.add_parser("eval", help="evaluate a model version on a labelled JSONL set")
