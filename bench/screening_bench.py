@@ -29,11 +29,39 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CONNECTORS = ("Led", "Built", "Owned", "Migrated", "Designed", "Automated", "Reduced", "Introduced", "Ran",
-              "Maintained", "Improved", "Supported", "Delivered", "Coordinated", "Wrote", "Reviewed")
-OBJECTS = ("the release process", "a team of five", "quarterly planning", "the customer onboarding flow",
-           "incident reviews", "vendor contracts", "the data warehouse", "nightly builds", "monthly reporting",
-           "the hiring pipeline", "cost dashboards", "the on-call rota", "service documentation")
+CONNECTORS = (
+    "Led",
+    "Built",
+    "Owned",
+    "Migrated",
+    "Designed",
+    "Automated",
+    "Reduced",
+    "Introduced",
+    "Ran",
+    "Maintained",
+    "Improved",
+    "Supported",
+    "Delivered",
+    "Coordinated",
+    "Wrote",
+    "Reviewed",
+)
+OBJECTS = (
+    "the release process",
+    "a team of five",
+    "quarterly planning",
+    "the customer onboarding flow",
+    "incident reviews",
+    "vendor contracts",
+    "the data warehouse",
+    "nightly builds",
+    "monthly reporting",
+    "the hiring pipeline",
+    "cost dashboards",
+    "the on-call rota",
+    "service documentation",
+)
 
 
 def resume_text(rng: random.Random, index: int) -> str:
@@ -42,13 +70,20 @@ def resume_text(rng: random.Random, index: int) -> str:
 
     roles = [*DEVOPS.positives, *DEVOPS.hard_negatives, *DEVOPS.other_fields]
     role = roles[index % len(roles)]
-    lines = [f"Candidate {index:04d}", f"{rng.choice(role.titles)} | {rng.randint(2, 20)} years", "", "EXPERIENCE"]
+    lines = [
+        f"Candidate {index:04d}",
+        f"{rng.choice(role.titles)} | {rng.randint(2, 20)} years",
+        "",
+        "EXPERIENCE",
+    ]
     words = 0
     target = rng.randint(350, 900)
     while words < target:
         skills = rng.sample(role.skills, k=min(3, len(role.skills)))
-        line = (f"- {rng.choice(CONNECTORS)} {rng.choice(OBJECTS)} using {', '.join(skills)}, "
-                f"cutting effort by {rng.randint(5, 60)}% across {rng.randint(2, 40)} teams in {2005 + index % 19}.")
+        line = (
+            f"- {rng.choice(CONNECTORS)} {rng.choice(OBJECTS)} using {', '.join(skills)}, "
+            f"cutting effort by {rng.randint(5, 60)}% across {rng.randint(2, 40)} teams in {2005 + index % 19}."
+        )
         lines.append(line)
         words += len(line.split())
     lines += ["", "SKILLS", ", ".join(role.skills)]
@@ -154,10 +189,29 @@ def main() -> None:
         for name in args.paths.split(","):
             launch = time.perf_counter()
             # Wall-clock time is comparable across processes (perf_counter is not): cold start counts from here.
-            env = {**os.environ, "BENCH_STARTED": repr(time.time()), "HF_HUB_OFFLINE": "1",
-                   "TOKENIZERS_PARALLELISM": "false", "SHORTLIST_STATE_DIR": str(folder / "state")}
-            out = subprocess.run([sys.executable, __file__, "--worker", name, "--folder", str(folder),
-                                  "--device", args.device], env=env, capture_output=True, text=True, check=False)
+            env = {
+                **os.environ,
+                "BENCH_STARTED": repr(time.time()),
+                "HF_HUB_OFFLINE": "1",
+                "TOKENIZERS_PARALLELISM": "false",
+                "SHORTLIST_STATE_DIR": str(folder / "state"),
+            }
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--worker",
+                    name,
+                    "--folder",
+                    str(folder),
+                    "--device",
+                    args.device,
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             if out.returncode != 0:
                 print(out.stderr[-3000:], file=sys.stderr)
                 raise SystemExit(f"{name} failed")
@@ -167,8 +221,10 @@ def main() -> None:
         print(f"{args.n} distinct PDF resumes, device={args.device}, cpus={os.cpu_count()}")
         print(f"{'path':<10} {'resumes/s':>10} {'seconds':>8} {'cold start s':>13} {'peak MB':>8}")
         for name, r in results.items():
-            print(f"{name:<10} {r['n'] / r['seconds']:>10.2f} {r['seconds']:>8.1f} {r['cold_start_s']:>13.2f} "
-                  f"{r['peak_mb']:>8.0f}")
+            print(
+                f"{name:<10} {r['n'] / r['seconds']:>10.2f} {r['seconds']:>8.1f} {r['cold_start_s']:>13.2f} "
+                f"{r['peak_mb']:>8.0f}"
+            )
         if "blog" in results:
             base = results["blog"]["n"] / results["blog"]["seconds"]
             for name, r in results.items():

@@ -46,16 +46,22 @@ def main() -> None:
     embedder = DocumentEmbedder(encoder, Chunking(), EmbeddingCache(cache_dir() / "embeddings.sqlite3"))
     embedded = embedder.embed([model_input(records[i].text) for i in train_idx])
     y = labels[train_idx]
-    pooled = {name: np.stack([pool(e.window_vectors, name) for e in embedded]) for name in ("first", "mean", "max")}
-    print(f"{len(train_idx)} training records ({int(y.sum())} devops); "
-          f"windows per resume: median {np.median([len(e.spans) for e in embedded]):.0f}, "
-          f"max {max(len(e.spans) for e in embedded)}")
+    pooled = {
+        name: np.stack([pool(e.window_vectors, name) for e in embedded]) for name in ("first", "mean", "max")
+    }
+    print(
+        f"{len(train_idx)} training records ({int(y.sum())} devops); "
+        f"windows per resume: median {np.median([len(e.spans) for e in embedded]):.0f}, "
+        f"max {max(len(e.spans) for e in embedded)}"
+    )
 
     rows = []
     role = encoder.encode([DEVOPS.description], 1)[0]
     for name, X in pooled.items():
         cosine = X @ role
-        rows.append((f"zero-shot cosine, {name}", average_precision_score(y, cosine), roc_auc_score(y, cosine)))
+        rows.append(
+            (f"zero-shot cosine, {name}", average_precision_score(y, cosine), roc_auc_score(y, cosine))
+        )
 
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
     grid = [("svm", c, g) for c, g in itertools.product((0.3, 1.0, 3.0, 10.0), ("scale", 0.5, 2.0))]
@@ -63,7 +69,7 @@ def main() -> None:
     for (pooling, X), (kind, c, gamma) in itertools.product(pooled.items(), grid):
         decision = np.zeros(len(y))
         for fit_idx, val_idx in folds.split(X, y):
-            clf = ResumeClassifier(kind=kind, C=c, gamma=gamma, calibration_folds=2)  # type: ignore[arg-type]
+            clf = ResumeClassifier(kind=kind, C=c, gamma=gamma, calibration_folds=2)
             clf.fit(X[fit_idx], y[fit_idx])
             decision[val_idx] = clf.decision_function(X[val_idx])
         label = f"{kind:<6} C={c:<4} gamma={gamma!s:<5} pooling={pooling}"

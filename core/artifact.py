@@ -51,11 +51,17 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save_artifact(directory: Path, model: LinearModel | RbfModel, calibration: Calibration,
-                  thresholds: Thresholds, chunking: Chunking, metadata: dict[str, Any]) -> Path:
+def save_artifact(
+    directory: Path,
+    model: LinearModel | RbfModel,
+    calibration: Calibration,
+    thresholds: Thresholds,
+    chunking: Chunking,
+    metadata: dict[str, Any],
+) -> Path:
     """Write a model version to ``directory`` (created); returns the directory."""
     directory.mkdir(parents=True, exist_ok=True)
-    arrays: dict[str, np.ndarray] = {}
+    arrays: dict[str, Any] = {}
     if isinstance(model, RbfModel):
         kind: dict[str, Any] = {"type": "rbf", "gamma": model.gamma, "intercept": model.intercept}
         arrays = {"support_vectors": model.support_vectors, "dual_coef": model.dual_coef}
@@ -108,11 +114,16 @@ def load_artifact(directory: Path) -> ModelArtifact:
         decision = meta["decision"]
         model: LinearModel | RbfModel
         if decision["type"] == "rbf":
-            model = RbfModel(support_vectors=arrays["support_vectors"].astype(np.float32),
-                             dual_coef=arrays["dual_coef"].astype(np.float64),
-                             intercept=float(decision["intercept"]), gamma=float(decision["gamma"]))
+            model = RbfModel(
+                support_vectors=arrays["support_vectors"].astype(np.float32),
+                dual_coef=arrays["dual_coef"].astype(np.float64),
+                intercept=float(decision["intercept"]),
+                gamma=float(decision["gamma"]),
+            )
         elif decision["type"] == "linear":
-            model = LinearModel(coef=arrays["coef"].astype(np.float64), intercept=float(decision["intercept"]))
+            model = LinearModel(
+                coef=arrays["coef"].astype(np.float64), intercept=float(decision["intercept"])
+            )
         else:
             raise ModelError(f"Unknown decision type {decision['type']!r} in {directory}")
         return ModelArtifact(

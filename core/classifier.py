@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -71,8 +71,12 @@ class Calibration:
         return 1.0 / (1.0 + np.exp(self.a * decision + self.b))
 
 
-def choose_thresholds(probabilities: np.ndarray, labels: np.ndarray, keep_recall: float = 0.98,
-                      shortlist_precision: float = 0.95) -> Thresholds:
+def choose_thresholds(
+    probabilities: np.ndarray,
+    labels: np.ndarray,
+    keep_recall: float = 0.98,
+    shortlist_precision: float = 0.95,
+) -> Thresholds:
     """Thresholds from out-of-fold probabilities on training data.
 
     ``review`` keeps ``keep_recall`` of the positives (so few real matches are rejected outright), capped at 0.5;
@@ -102,8 +106,15 @@ def _floor4(value: float) -> float:
 class ResumeClassifier:
     """Binary classifier over document vectors: 1 means the target role."""
 
-    def __init__(self, kind: ClassifierKind = "svm", C: float = 1.0, gamma: float | str = "scale",
-                 class_weight: str | None = "balanced", calibration_folds: int = 5, random_state: int = 0):
+    def __init__(
+        self,
+        kind: ClassifierKind = "svm",
+        C: float = 1.0,
+        gamma: float | str = "scale",
+        class_weight: str | None = "balanced",
+        calibration_folds: int = 5,
+        random_state: int = 0,
+    ):
         self.kind = kind
         self.C = C
         self.gamma = gamma
@@ -120,16 +131,22 @@ class ResumeClassifier:
             return 1.0 / X.shape[1]
         return float(self.gamma)
 
-    def _estimator(self, gamma: float = 1.0):  # type: ignore[no-untyped-def]
+    def _estimator(self, gamma: float = 1.0) -> Any:
         from sklearn.linear_model import LogisticRegression
         from sklearn.svm import SVC, LinearSVC
 
         if self.kind == "svm":
-            return SVC(kernel="rbf", C=self.C, gamma=gamma, class_weight=self.class_weight,
-                       random_state=self.random_state)
+            return SVC(
+                kernel="rbf",
+                C=self.C,
+                gamma=gamma,
+                class_weight=self.class_weight,
+                random_state=self.random_state,
+            )
         if self.kind == "linear":
-            return LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state,
-                             max_iter=10_000)
+            return LinearSVC(
+                C=self.C, class_weight=self.class_weight, random_state=self.random_state, max_iter=10_000
+            )
         if self.kind == "logreg":
             return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=5_000)
         raise ConfigError(f"Unknown classifier {self.kind!r}: use one of {', '.join(CLASSIFIER_KINDS)}")
@@ -160,10 +177,15 @@ class ResumeClassifier:
     def _export(self) -> LinearModel | RbfModel:
         est = self.estimator_
         if self.kind == "svm":
-            return RbfModel(support_vectors=np.asarray(est.support_vectors_, dtype=np.float32),
-                            dual_coef=np.asarray(est.dual_coef_[0], dtype=np.float64),
-                            intercept=float(est.intercept_[0]), gamma=self.gamma_)
-        return LinearModel(coef=np.asarray(est.coef_[0], dtype=np.float64), intercept=float(est.intercept_[0]))
+            return RbfModel(
+                support_vectors=np.asarray(est.support_vectors_, dtype=np.float32),
+                dual_coef=np.asarray(est.dual_coef_[0], dtype=np.float64),
+                intercept=float(est.intercept_[0]),
+                gamma=self.gamma_,
+            )
+        return LinearModel(
+            coef=np.asarray(est.coef_[0], dtype=np.float64), intercept=float(est.intercept_[0])
+        )
 
     def decision_function(self, X: np.ndarray) -> np.ndarray:
         """scikit-learn's decision values (the reference that ``core.scoring`` must match)."""
@@ -171,9 +193,15 @@ class ResumeClassifier:
 
     def params(self) -> dict[str, object]:
         gamma = self.model_.gamma if isinstance(self.model_, RbfModel) else None
-        return {"kind": self.kind, "C": self.C, "gamma": self.gamma, "gamma_value": gamma,
-                "class_weight": self.class_weight, "calibration_folds": self.calibration_folds,
-                "random_state": self.random_state}
+        return {
+            "kind": self.kind,
+            "C": self.C,
+            "gamma": self.gamma,
+            "gamma_value": gamma,
+            "class_weight": self.class_weight,
+            "calibration_folds": self.calibration_folds,
+            "random_state": self.random_state,
+        }
 
 
 def thresholds_dict(thresholds: Thresholds) -> dict[str, float]:

@@ -74,9 +74,11 @@ def _print_summary(frame: Any) -> None:
     scored = frame[frame["status"] == "scored"]
     rejected = frame[frame["status"] == "rejected"]
     counts = scored["band"].value_counts()
-    print(f"{len(frame)} files: {len(scored)} scored "
-          f"({counts.get('shortlist', 0)} shortlist, {counts.get('review', 0)} review, "
-          f"{counts.get('reject', 0)} reject), {len(rejected)} rejected")
+    print(
+        f"{len(frame)} files: {len(scored)} scored "
+        f"({counts.get('shortlist', 0)} shortlist, {counts.get('review', 0)} review, "
+        f"{counts.get('reject', 0)} reject), {len(rejected)} rejected"
+    )
     if len(scored):
         print()
         print(scored[["rank", "file", "score", "band", "reason"]].head(SUMMARY_ROWS).to_string(index=False))
@@ -99,15 +101,28 @@ def cmd_train(args: argparse.Namespace) -> int:
     from core.training import TrainConfig, train_model
 
     chunking = Chunking(pooling=args.pooling)
-    config = TrainConfig(classifier=args.classifier, C=args.C, gamma=_gamma(args.gamma),
-                         balancing=args.balancing, seed=args.seed, chunking=chunking)
+    config = TrainConfig(
+        classifier=args.classifier,
+        C=args.C,
+        gamma=_gamma(args.gamma),
+        balancing=args.balancing,
+        seed=args.seed,
+        chunking=chunking,
+    )
     with _progress("embedding", "resume") as update:
-        result = train_model([Path(p) for p in args.data], Path(args.out), _embedder(chunking, args.device, args.precision),
-                             config, on_progress=update)
+        result = train_model(
+            [Path(p) for p in args.data],
+            Path(args.out),
+            _embedder(chunking, args.device, args.precision),
+            config,
+            on_progress=update,
+        )
     meta = result.metadata
     print(f"Trained {meta['version']} on {result.n_train} records, evaluated on {result.n_test} held out.")
     _print_report(result.report)
-    print(f"Thresholds: {json.dumps(json.loads((result.model_dir / 'model.json').read_text())['thresholds'])}")
+    print(
+        f"Thresholds: {json.dumps(json.loads((result.model_dir / 'model.json').read_text())['thresholds'])}"
+    )
     print(f"Model written to {result.model_dir}")
     return 0
 
@@ -117,25 +132,36 @@ def _gamma(value: str) -> float | str:
 
 
 def _print_report(report: Any) -> None:
-    print(f"  [{report.group}] n={report.n} devops={report.n_positive} ROC-AUC={_format_rate(report.roc_auc)} "
-          f"AP={_format_rate(report.average_precision)} accuracy={report.accuracy:.3f}")
-    print(f"    kept (shortlist+review) devops={_format_rate(report.positives_kept)} "
-          f"rejected others={_format_rate(report.negatives_rejected)}")
-    print(f"    at review: precision={_format_rate(report.precision_at_review)} "
-          f"recall={_format_rate(report.recall_at_review)}; at shortlist: "
-          f"precision={_format_rate(report.precision_at_shortlist)} "
-          f"recall={_format_rate(report.recall_at_shortlist)}")
-    print("    bands per class: " + "; ".join(
-        f"{label}: " + ", ".join(f"{band} {count}" for band, count in bands.items())
-        for label, bands in report.confusion.items()))
+    print(
+        f"  [{report.group}] n={report.n} devops={report.n_positive} ROC-AUC={_format_rate(report.roc_auc)} "
+        f"AP={_format_rate(report.average_precision)} accuracy={report.accuracy:.3f}"
+    )
+    print(
+        f"    kept (shortlist+review) devops={_format_rate(report.positives_kept)} "
+        f"rejected others={_format_rate(report.negatives_rejected)}"
+    )
+    print(
+        f"    at review: precision={_format_rate(report.precision_at_review)} "
+        f"recall={_format_rate(report.recall_at_review)}; at shortlist: "
+        f"precision={_format_rate(report.precision_at_shortlist)} "
+        f"recall={_format_rate(report.recall_at_shortlist)}"
+    )
+    print(
+        "    bands per class: "
+        + "; ".join(
+            f"{label}: " + ", ".join(f"{band} {count}" for band, count in bands.items())
+            for label, bands in report.confusion.items()
+        )
+    )
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from core.evaluation_run import evaluate_dataset
 
     with _progress("scoring", "resume") as update:
-        result = evaluate_dataset(Path(args.data), args.model, by=args.by, device=args.device,
-                                  on_progress=update)
+        result = evaluate_dataset(
+            Path(args.data), args.model, by=args.by, device=args.device, on_progress=update
+        )
     print(f"Model {result.model_version} on {args.data} ({result.broken_lines} broken lines skipped)")
     for report in result.reports:
         _print_report(report)
@@ -157,8 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
     screen.add_argument("--model", type=Path, default=None, help="model version folder (default: bundled)")
     screen.add_argument("--out", type=Path, help="write the ranked list as CSV")
     screen.add_argument("--device", choices=devices, default="auto")
-    screen.add_argument("--precision", choices=("auto", "fp32", "bf16", "fp16"), default="auto",
-                        help="encoder precision (auto: bf16 on CPUs with bf16 units, fp16 on CUDA)")
+    screen.add_argument(
+        "--precision",
+        choices=("auto", "fp32", "bf16", "fp16"),
+        default="auto",
+        help="encoder precision (auto: bf16 on CPUs with bf16 units, fp16 on CUDA)",
+    )
     screen.set_defaults(func=cmd_screen)
 
     train = sub.add_parser("train", help="train a model version from JSONL datasets")
@@ -171,8 +201,12 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--balancing", choices=("weights", "downsample", "none"), default="weights")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--device", choices=devices, default="auto")
-    train.add_argument("--precision", choices=("auto", "fp32", "bf16", "fp16"), default="fp32",
-                       help="encoder precision; fp32 (default) makes a model reproducible on any CPU")
+    train.add_argument(
+        "--precision",
+        choices=("auto", "fp32", "bf16", "fp16"),
+        default="fp32",
+        help="encoder precision; fp32 (default) makes a model reproducible on any CPU",
+    )
     train.set_defaults(func=cmd_train)
 
     ev = sub.add_parser("eval", help="evaluate a model version on a labelled JSONL set")

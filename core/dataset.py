@@ -69,8 +69,13 @@ def parse_record(line: str) -> ResumeRecord | None:
         return None
     role = obj.get("role")
     extra = {key: value for key, value in obj.items() if key not in RECORD_FIELDS}
-    return ResumeRecord(id=obj["id"], text=obj["text"], label=obj["label"],
-                        role=role if isinstance(role, str) else "unknown", extra=extra)
+    return ResumeRecord(
+        id=obj["id"],
+        text=obj["text"],
+        label=obj["label"],
+        role=role if isinstance(role, str) else "unknown",
+        extra=extra,
+    )
 
 
 def read_records(path: Path) -> tuple[list[ResumeRecord], int]:

@@ -178,16 +178,22 @@ class SentenceTransformerEncoder:
 
     def token_spans(self, text: str) -> list[Span]:
         tokenizer = self.model.tokenizer
-        encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False,
-                            verbose=False)
+        encoded = tokenizer(
+            text, add_special_tokens=False, return_offsets_mapping=True, truncation=False, verbose=False
+        )
         return [(int(start), int(end)) for start, end in encoded["offset_mapping"] if end > start]
 
     def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
         import torch
 
         with torch.inference_mode():
-            vectors = self.model.encode(list(texts), batch_size=batch_size, convert_to_numpy=True,
-                                        normalize_embeddings=True, show_progress_bar=False)
+            vectors = self.model.encode(
+                list(texts),
+                batch_size=batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
         return np.asarray(vectors, dtype=np.float32)
 
 
@@ -232,8 +238,10 @@ class EmbeddingCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=30)
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("CREATE TABLE IF NOT EXISTS windows (key TEXT PRIMARY KEY, dim INTEGER NOT NULL, "
-                         "spans TEXT NOT NULL, vectors BLOB NOT NULL)")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS windows (key TEXT PRIMARY KEY, dim INTEGER NOT NULL, "
+                "spans TEXT NOT NULL, vectors BLOB NOT NULL)"
+            )
             self._local.conn = conn
         return conn
 
@@ -241,18 +249,26 @@ class EmbeddingCache:
         found: dict[str, tuple[np.ndarray, tuple[Span, ...]]] = {}
         conn = self._conn()
         for offset in range(0, len(keys), 500):
-            chunk = list(keys[offset:offset + 500])
+            chunk = list(keys[offset : offset + 500])
             marks = ",".join("?" * len(chunk))
             for key, dim, spans, blob in conn.execute(
-                    f"SELECT key, dim, spans, vectors FROM windows WHERE key IN ({marks})", chunk):
+                f"SELECT key, dim, spans, vectors FROM windows WHERE key IN ({marks})", chunk
+            ):
                 vectors = np.frombuffer(blob, dtype=np.float32).reshape(-1, dim)
                 flat = [int(x) for x in spans.split(",")] if spans else []
                 found[key] = (vectors, tuple(zip(flat[::2], flat[1::2], strict=True)))
         return found
 
     def put_many(self, items: Sequence[tuple[str, np.ndarray, tuple[Span, ...]]]) -> None:
-        rows = [(key, int(vectors.shape[1]), ",".join(f"{s},{e}" for s, e in spans),
-                 np.ascontiguousarray(vectors, dtype=np.float32).tobytes()) for key, vectors, spans in items]
+        rows = [
+            (
+                key,
+                int(vectors.shape[1]),
+                ",".join(f"{s},{e}" for s, e in spans),
+                np.ascontiguousarray(vectors, dtype=np.float32).tobytes(),
+            )
+            for key, vectors, spans in items
+        ]
         conn = self._conn()
         with conn:
             conn.executemany("INSERT OR REPLACE INTO windows VALUES (?, ?, ?, ?)", rows)
@@ -261,8 +277,13 @@ class EmbeddingCache:
 class DocumentEmbedder:
     """Embeds whole documents: chunk, encode windows in length-sorted batches, pool, cache."""
 
-    def __init__(self, encoder: WindowEncoder, chunking: Chunking | None = None,
-                 cache: EmbeddingCache | None = None, batch_size: int = 32):
+    def __init__(
+        self,
+        encoder: WindowEncoder,
+        chunking: Chunking | None = None,
+        cache: EmbeddingCache | None = None,
+        batch_size: int = 32,
+    ):
         self.encoder = encoder
         self.chunking = chunking or Chunking()
         self.cache = cache
@@ -277,20 +298,24 @@ class DocumentEmbedder:
         keys = [self.cache_key(text) for text in texts]
         cached = self.cache.get_many(sorted(set(keys))) if self.cache else {}
         todo = [i for i, key in enumerate(keys) if key not in cached and texts[i].strip()]
-        fresh = self._embed_uncached([texts[i] for i in todo], on_progress, done_before=len(texts) - len(todo),
-                                     total=len(texts))
+        fresh = self._embed_uncached(
+            [texts[i] for i in todo], on_progress, done_before=len(texts) - len(todo), total=len(texts)
+        )
         if self.cache and fresh:
-            self.cache.put_many([(keys[i], vectors, spans) for i, (vectors, spans) in zip(todo, fresh, strict=True)])
+            self.cache.put_many(
+                [(keys[i], vectors, spans) for i, (vectors, spans) in zip(todo, fresh, strict=True)]
+            )
         windows = dict(zip((keys[i] for i in todo), fresh, strict=True))
         windows.update(cached)
         results = []
-        for text, key in zip(texts, keys, strict=True):
+        for key in keys:
             if key not in windows:
                 results.append(self._empty())
                 continue
             vectors, spans = windows[key]
-            results.append(EmbeddedText(vector=pool(vectors, self.chunking.pooling), window_vectors=vectors,
-                                        spans=spans))
+            results.append(
+                EmbeddedText(vector=pool(vectors, self.chunking.pooling), window_vectors=vectors, spans=spans)
+            )
         if on_progress:
             on_progress(len(texts), len(texts))
         return results
@@ -299,9 +324,12 @@ class DocumentEmbedder:
         dim = self.encoder.dimension
         return EmbeddedText(np.zeros(dim, np.float32), np.zeros((0, dim), np.float32), ())
 
-    def _embed_uncached(self, texts: Sequence[str], on_progress: ProgressCallback | None, done_before: int,
-                        total: int) -> list[tuple[np.ndarray, tuple[Span, ...]]]:
-        spans_per_text = [tuple(window_spans(self.encoder.token_spans(text), self.chunking)) for text in texts]
+    def _embed_uncached(
+        self, texts: Sequence[str], on_progress: ProgressCallback | None, done_before: int, total: int
+    ) -> list[tuple[np.ndarray, tuple[Span, ...]]]:
+        spans_per_text = [
+            tuple(window_spans(self.encoder.token_spans(text), self.chunking)) for text in texts
+        ]
         owners = [(t, w) for t, spans in enumerate(spans_per_text) for w in range(len(spans))]
         window_texts = [texts[t][slice(*spans_per_text[t][w])] for t, w in owners]
         # Sorting windows by length keeps padding inside each batch small.
@@ -310,7 +338,7 @@ class DocumentEmbedder:
         remaining_windows = [len(spans) for spans in spans_per_text]
         finished = 0
         for offset in range(0, len(order), self.batch_size):
-            batch = order[offset:offset + self.batch_size]
+            batch = order[offset : offset + self.batch_size]
             vectors[batch] = self.encoder.encode([window_texts[i] for i in batch], self.batch_size)
             for i in batch:
                 remaining_windows[owners[i][0]] -= 1
@@ -320,6 +348,6 @@ class DocumentEmbedder:
         results: list[tuple[np.ndarray, tuple[Span, ...]]] = []
         cursor = 0
         for spans in spans_per_text:
-            results.append((vectors[cursor:cursor + len(spans)], spans))
+            results.append((vectors[cursor : cursor + len(spans)], spans))
             cursor += len(spans)
         return results

@@ -39,8 +39,12 @@ def _precision_recall(labels: np.ndarray, predicted: np.ndarray) -> tuple[float 
     return precision, recall
 
 
-def evaluate(labels: Sequence[int] | np.ndarray, probabilities: Sequence[float] | np.ndarray,
-             thresholds: Thresholds, group: str = "all") -> EvaluationReport:
+def evaluate(
+    labels: Sequence[int] | np.ndarray,
+    probabilities: Sequence[float] | np.ndarray,
+    thresholds: Thresholds,
+    group: str = "all",
+) -> EvaluationReport:
     """Metrics for ``probabilities`` against ``labels`` (1 = target role).
 
     ``accuracy`` counts a positive prediction at probability 0.5; the band confusion table counts each class per
@@ -58,7 +62,9 @@ def evaluate(labels: Sequence[int] | np.ndarray, probabilities: Sequence[float] 
     precision_short, recall_short = _precision_recall(y, shortlisted)
     bands = np.where(shortlisted, "shortlist", np.where(kept, "review", "reject"))
     confusion = {
-        name: {band: int(((y == value) & (bands == band)).sum()) for band in ("shortlist", "review", "reject")}
+        name: {
+            band: int(((y == value) & (bands == band)).sum()) for band in ("shortlist", "review", "reject")
+        }
         for name, value in (("devops", 1), ("other", 0))
     }
     return EvaluationReport(
@@ -78,8 +84,9 @@ def evaluate(labels: Sequence[int] | np.ndarray, probabilities: Sequence[float] 
     )
 
 
-def evaluate_groups(labels: Sequence[int], probabilities: Sequence[float], groups: Sequence[str],
-                    thresholds: Thresholds) -> list[EvaluationReport]:
+def evaluate_groups(
+    labels: Sequence[int], probabilities: Sequence[float], groups: Sequence[str], thresholds: Thresholds
+) -> list[EvaluationReport]:
     """One report per distinct group value, in sorted order."""
     y = np.asarray(labels)
     p = np.asarray(probabilities)

@@ -27,8 +27,13 @@ class EvaluationRun:
     broken_lines: int
 
 
-def evaluate_dataset(path: Path, model_dir: Path | None = None, by: str | None = None, device: str = "auto",
-                     on_progress: Callable[[int, int], None] | None = None) -> EvaluationRun:
+def evaluate_dataset(
+    path: Path,
+    model_dir: Path | None = None,
+    by: str | None = None,
+    device: str = "auto",
+    on_progress: Callable[[int, int], None] | None = None,
+) -> EvaluationRun:
     """Score every record of ``path`` and report overall, per ``by`` value, and for ambiguous records."""
     records, broken = read_records(path)
     if not records:
@@ -44,15 +49,22 @@ def evaluate_dataset(path: Path, model_dir: Path | None = None, by: str | None =
     reports = [evaluate(labels[clear], probability[clear], thresholds, group=headline)]
     if by:
         groups = [str(record.extra.get(by, getattr(record, by, "unknown"))) for record in records]
-        reports += evaluate_groups(labels[clear].tolist(), probability[clear].tolist(),
-                                   [g for g, keep in zip(groups, clear, strict=True) if keep], thresholds)
+        reports += evaluate_groups(
+            labels[clear].tolist(),
+            probability[clear].tolist(),
+            [g for g, keep in zip(groups, clear, strict=True) if keep],
+            thresholds,
+        )
     if ambiguous.any():
         reports.append(evaluate(labels[ambiguous], probability[ambiguous], thresholds, group="ambiguous"))
-    frame = pd.DataFrame({
-        "id": [record.id for record in records],
-        "label": [record.label for record in records],
-        "score": np.round(probability, 6),
-        "band": [thresholds.band(p) for p in probability],
-    })
-    return EvaluationRun(model_version=screener.artifact.version, reports=reports, scores=frame,
-                         broken_lines=broken)
+    frame = pd.DataFrame(
+        {
+            "id": [record.id for record in records],
+            "label": [record.label for record in records],
+            "score": np.round(probability, 6),
+            "band": [thresholds.band(p) for p in probability],
+        }
+    )
+    return EvaluationRun(
+        model_version=screener.artifact.version, reports=reports, scores=frame, broken_lines=broken
+    )

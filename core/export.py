@@ -36,20 +36,22 @@ def candidates_frame(candidates: Sequence[Candidate], blind: bool = False) -> pd
     rows = []
     for c in candidates:
         evidence = " ".join(c.evidence.split())
-        rows.append({
-            "rank": c.rank,
-            "file": pseudonym(c) if blind else c.file,
-            "status": c.status,
-            "score": round(c.score, 4) if c.score is not None else None,
-            "band": c.band or "",
-            "reason": c.reason,
-            "evidence": blind_text(evidence, c.name) if blind else evidence,
-            "model_version": c.model_version,
-            "candidate": "[hidden]" if blind else (c.name or ""),
-            "flags": ", ".join(c.flags),
-            "pages": c.pages,
-            "sha256": c.sha256,
-        })
+        rows.append(
+            {
+                "rank": c.rank,
+                "file": pseudonym(c) if blind else c.file,
+                "status": c.status,
+                "score": round(c.score, 4) if c.score is not None else None,
+                "band": c.band or "",
+                "reason": c.reason,
+                "evidence": blind_text(evidence, c.name) if blind else evidence,
+                "model_version": c.model_version,
+                "candidate": "[hidden]" if blind else (c.name or ""),
+                "flags": ", ".join(c.flags),
+                "pages": c.pages,
+                "sha256": c.sha256,
+            }
+        )
     frame = pd.DataFrame(rows, columns=EXPORT_COLUMNS + EXTRA_COLUMNS)
     frame["rank"] = frame["rank"].astype("Int64")
     frame["pages"] = frame["pages"].astype("Int64")

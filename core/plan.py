@@ -21,13 +21,41 @@ SENIORITY_YEARS: dict[str, tuple[int, int]] = {
 }
 # Word-count buckets and their shares: a third or more of resumes run past 500 words, like real ones.
 LENGTH_BUCKETS: tuple[tuple[int, int, float], ...] = ((150, 300, 0.25), (300, 500, 0.38), (500, 900, 0.37))
-REGIONS: tuple[str, ...] = ("United States", "United Kingdom", "Germany", "India", "Netherlands", "Poland",
-                            "Canada", "Spain", "France", "Ireland", "Australia", "Brazil", "Sweden",
-                            "Singapore", "Nigeria", "Romania", "Italy", "Portugal")
+REGIONS: tuple[str, ...] = (
+    "United States",
+    "United Kingdom",
+    "Germany",
+    "India",
+    "Netherlands",
+    "Poland",
+    "Canada",
+    "Spain",
+    "France",
+    "Ireland",
+    "Australia",
+    "Brazil",
+    "Sweden",
+    "Singapore",
+    "Nigeria",
+    "Romania",
+    "Italy",
+    "Portugal",
+)
 STYLE_REGIONS: dict[str, tuple[str, ...]] = {
     "indian_cv": ("India",),
-    "european_cv": ("Germany", "Netherlands", "Poland", "Spain", "France", "Ireland", "Sweden", "Romania",
-                    "Italy", "Portugal", "United Kingdom"),
+    "european_cv": (
+        "Germany",
+        "Netherlands",
+        "Poland",
+        "Spain",
+        "France",
+        "Ireland",
+        "Sweden",
+        "Romania",
+        "Italy",
+        "Portugal",
+        "United Kingdom",
+    ),
     "us_resume": ("United States", "Canada"),
 }
 
@@ -99,8 +127,11 @@ def plan_items(profile: RoleProfile, spec: PlanSpec) -> list[PlannedItem]:
     n_hard = round(spec.per_class * spec.hard_negative_share)
     groups: list[tuple[str, list[RoleSpec]]] = [
         (profile.positive_label, _cycle(rng, list(profile.positives), spec.per_class)),
-        ("other", _cycle(rng, list(profile.hard_negatives), n_hard)
-         + _cycle(rng, list(profile.other_fields), spec.per_class - n_hard)),
+        (
+            "other",
+            _cycle(rng, list(profile.hard_negatives), n_hard)
+            + _cycle(rng, list(profile.other_fields), spec.per_class - n_hard),
+        ),
     ]
     items: list[PlannedItem] = []
     for label, roles in groups:
@@ -110,19 +141,21 @@ def plan_items(profile: RoleProfile, spec: PlanSpec) -> list[PlannedItem]:
             style = styles[rng.randrange(len(styles))]
             min_words, max_words = _length(rng)
             positive = label == profile.positive_label
-            items.append(PlannedItem(
-                id=_item_id(spec, label, index),
-                label=label,
-                role=role.name,
-                title=rng.choice(role.titles),
-                hard_negative=role.hard_negative,
-                seniority=seniority,
-                years=rng.randint(low, high),
-                style=style,
-                region=_region(rng, style),
-                min_words=min_words,
-                max_words=max_words,
-                title_without_role_words=positive and rng.random() < 0.25,
-                evidence_late=positive and rng.random() < 0.15,
-            ))
+            items.append(
+                PlannedItem(
+                    id=_item_id(spec, label, index),
+                    label=label,
+                    role=role.name,
+                    title=rng.choice(role.titles),
+                    hard_negative=role.hard_negative,
+                    seniority=seniority,
+                    years=rng.randint(low, high),
+                    style=style,
+                    region=_region(rng, style),
+                    min_words=min_words,
+                    max_words=max_words,
+                    title_without_role_words=positive and rng.random() < 0.25,
+                    evidence_late=positive and rng.random() < 0.15,
+                )
+            )
     return items

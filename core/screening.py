@@ -79,7 +79,9 @@ class Screener:
     def thresholds(self) -> Thresholds:
         return self.artifact.thresholds
 
-    def score_texts(self, texts: Sequence[str], on_progress: ProgressCallback | None = None) -> list[TextScore]:
+    def score_texts(
+        self, texts: Sequence[str], on_progress: ProgressCallback | None = None
+    ) -> list[TextScore]:
         """Scores for ``texts`` in order. The evidence is the window whose own score is highest."""
         inputs = [model_input(text) for text in texts]
         embedded = self.embedder.embed(inputs, on_progress)
@@ -88,29 +90,35 @@ class Screener:
         decisions = self.scorer.decision(np.stack([item.vector for item in embedded]))
         window_counts = [len(item.spans) for item in embedded]
         all_windows = [item.window_vectors for item in embedded if len(item.spans)]
-        window_decisions = (self.scorer.decision(np.concatenate(all_windows)) if all_windows
-                            else np.zeros(0))
+        window_decisions = self.scorer.decision(np.concatenate(all_windows)) if all_windows else np.zeros(0)
         calibration = self.artifact.calibration
         results: list[TextScore] = []
         cursor = 0
         for text, item, decision, count in zip(inputs, embedded, decisions, window_counts, strict=True):
-            windows = window_decisions[cursor:cursor + count]
+            windows = window_decisions[cursor : cursor + count]
             cursor += count
             evidence = ""
             if count:
                 start, end = item.spans[int(np.argmax(windows))]
                 evidence = text[start:end]
-            results.append(TextScore(
-                probability=float(calibration.probability(np.array([decision]))[0]) if count else 0.0,
-                decision=float(decision),
-                evidence=evidence,
-                window_probabilities=tuple(float(p) for p in calibration.probability(windows)),
-            ))
+            results.append(
+                TextScore(
+                    probability=float(calibration.probability(np.array([decision]))[0]) if count else 0.0,
+                    decision=float(decision),
+                    evidence=evidence,
+                    window_probabilities=tuple(float(p) for p in calibration.probability(windows)),
+                )
+            )
         return results
 
 
-def load_screener(model_dir: Path | None = None, device: str = "auto", encoder: WindowEncoder | None = None,
-                  use_cache: bool = True, precision: Precision = "auto") -> Screener:
+def load_screener(
+    model_dir: Path | None = None,
+    device: str = "auto",
+    encoder: WindowEncoder | None = None,
+    use_cache: bool = True,
+    precision: Precision = "auto",
+) -> Screener:
     """A screener for ``model_dir`` (the bundled model by default) on ``device``.
 
     The real encoder is loaded unless one is given; a model trained with another encoder is refused.
@@ -123,8 +131,10 @@ def load_screener(model_dir: Path | None = None, device: str = "auto", encoder: 
     resolved = resolve_device(device)
     window_encoder = encoder or SentenceTransformerEncoder(device=resolved, precision=precision)
     if window_encoder.encoder_id != artifact.encoder_id:
-        raise ModelError(f"Model {artifact.version} was trained with encoder {artifact.encoder_id!r}, "
-                         f"but {window_encoder.encoder_id!r} is loaded")
+        raise ModelError(
+            f"Model {artifact.version} was trained with encoder {artifact.encoder_id!r}, "
+            f"but {window_encoder.encoder_id!r} is loaded"
+        )
     cache = EmbeddingCache(cache_dir() / "embeddings.sqlite3") if use_cache else None
     embedder = DocumentEmbedder(window_encoder, artifact.chunking, cache)
     return Screener(artifact, embedder, device=resolved)
@@ -144,8 +154,9 @@ def rank_candidates(candidates: Sequence[Candidate], thresholds: Thresholds | No
     return ranked + [replace(c, rank=None) for c in rejected]
 
 
-def screen_documents(documents: Sequence[ParsedDocument], screener: Screener,
-                     on_progress: ProgressCallback | None = None) -> list[Candidate]:
+def screen_documents(
+    documents: Sequence[ParsedDocument], screener: Screener, on_progress: ProgressCallback | None = None
+) -> list[Candidate]:
     """Candidates for parsed documents, ranked. Rejected documents are listed with their reason, never scored."""
     version = screener.artifact.version
     usable = [doc for doc in documents if doc.ok]
@@ -153,22 +164,39 @@ def screen_documents(documents: Sequence[ParsedDocument], screener: Screener,
     by_key = {id(doc): score for doc, score in zip(usable, scores, strict=True)}
     candidates = []
     for doc in documents:
-        common = dict(file=doc.name, sha256=doc.sha256, name=find_name(doc.text) if doc.text else None,
-                      text=doc.text, pages=doc.pages, model_version=version,
-                      flags=tuple(str(flag) for flag in doc.flags))
+        candidate = Candidate(
+            file=doc.name,
+            sha256=doc.sha256,
+            status="rejected",
+            name=find_name(doc.text) if doc.text else None,
+            text=doc.text,
+            pages=doc.pages,
+            model_version=version,
+            flags=tuple(str(flag) for flag in doc.flags),
+            rejection=str(doc.rejection),
+            reason=doc.reason_message or "",
+        )
         score = by_key.get(id(doc))
-        if score is None:
-            candidates.append(Candidate(status="rejected", rejection=str(doc.rejection),
-                                        reason=doc.reason_message, **common))  # type: ignore[arg-type]
-            continue
-        candidates.append(Candidate(status="scored", score=score.probability,
-                                    band=screener.thresholds.band(score.probability), evidence=score.evidence,
-                                    reason="; ".join(doc.flag_messages), **common))  # type: ignore[arg-type]
+        if score is not None:
+            candidate = replace(
+                candidate,
+                status="scored",
+                rejection=None,
+                score=score.probability,
+                band=screener.thresholds.band(score.probability),
+                evidence=score.evidence,
+                reason="; ".join(doc.flag_messages),
+            )
+        candidates.append(candidate)
     return rank_candidates(candidates)
 
 
-def screen_files(files: Sequence[tuple[str, bytes]], screener: Screener, limits: DocumentLimits | None = None,
-                 on_step: StepCallback | None = None) -> list[Candidate]:
+def screen_files(
+    files: Sequence[tuple[str, bytes]],
+    screener: Screener,
+    limits: DocumentLimits | None = None,
+    on_step: StepCallback | None = None,
+) -> list[Candidate]:
     """Parse then score ``files`` (name, bytes). ``on_step(step, done, total)`` reports both phases."""
     limits = limits or DocumentLimits()
     parse_progress = (lambda done, total: on_step("parsing", done, total)) if on_step else None
@@ -177,8 +205,13 @@ def screen_files(files: Sequence[tuple[str, bytes]], screener: Screener, limits:
     return screen_documents(documents, screener, score_progress)
 
 
-def filter_candidates(candidates: Sequence[Candidate], bands: Sequence[str], query: str = "") -> list[Candidate]:
+def filter_candidates(
+    candidates: Sequence[Candidate], bands: Sequence[str], query: str = ""
+) -> list[Candidate]:
     """Candidates in ``bands`` whose name, file or text contains ``query`` (case-insensitive)."""
     needle = query.strip().casefold()
-    return [c for c in candidates if c.band in bands
-            and (not needle or needle in f"{c.name or ''}\n{c.file}\n{c.text}".casefold())]
+    return [
+        c
+        for c in candidates
+        if c.band in bands and (not needle or needle in f"{c.name or ''}\n{c.file}\n{c.text}".casefold())
+    ]

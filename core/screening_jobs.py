@@ -30,8 +30,14 @@ class ScreeningJobs:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="screening")
         self.store.mark_interrupted()
 
-    def submit(self, owner: str, title: str, files: Sequence[tuple[str, bytes]], screener: Screener,
-               keep_files: bool = False) -> tuple[str, Future[None]]:
+    def submit(
+        self,
+        owner: str,
+        title: str,
+        files: Sequence[tuple[str, bytes]],
+        screener: Screener,
+        keep_files: bool = False,
+    ) -> tuple[str, Future[None]]:
         """Queue ``files`` for screening with ``screener``; returns the run id at once."""
         run_id = self.store.create_run(owner, title, screener.artifact.version, len(files), files, keep_files)
         return run_id, self._pool.submit(self._run, run_id, list(files), screener)

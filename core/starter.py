@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from core.dataset import ResumeRecord, write_records
-from core.plan import PlannedItem, PlanSpec, plan_items
 from core.paths import samples_dir, starter_corpus_path
+from core.plan import PlannedItem, PlanSpec, plan_items
 from core.roles import DEVOPS
 
 STARTER_SPEC = PlanSpec(profile_key="devops", per_class=460, seed=2026)
@@ -30,7 +30,7 @@ SAMPLE_PICKS = (("devops", False), ("devops", False), ("other", True), ("other",
 def shingles(text: str, n: int = 5) -> set[int]:
     """Hashes of the text's lower-cased word n-grams."""
     words = WORD.findall(text.lower())
-    return {hash(tuple(words[i:i + n])) for i in range(max(0, len(words) - n + 1))}
+    return {hash(tuple(words[i : i + n])) for i in range(max(0, len(words) - n + 1))}
 
 
 def overlapping_pairs(texts: Sequence[str], limit: float = 0.5, n: int = 5) -> list[tuple[int, int, float]]:
@@ -56,9 +56,21 @@ def overlapping_pairs(texts: Sequence[str], limit: float = 0.5, n: int = 5) -> l
 
 
 def record_for(item: PlannedItem, text: str) -> ResumeRecord:
-    return ResumeRecord(id=item.id, text=text.strip(), label=item.label, role=item.role, extra={
-        "title": item.title, "seniority": item.seniority, "years": item.years, "style": item.style,
-        "region": item.region, "hard_negative": item.hard_negative, "source": "starter"})
+    return ResumeRecord(
+        id=item.id,
+        text=text.strip(),
+        label=item.label,
+        role=item.role,
+        extra={
+            "title": item.title,
+            "seniority": item.seniority,
+            "years": item.years,
+            "style": item.style,
+            "region": item.region,
+            "hard_negative": item.hard_negative,
+            "source": "starter",
+        },
+    )
 
 
 def assemble(raw_dir: Path, items: Sequence[PlannedItem]) -> tuple[list[ResumeRecord], list[str]]:
@@ -103,8 +115,10 @@ def build(raw_dir: Path) -> int:
     training = [r for r in records if r.id not in sample_ids]
     write_records(starter_corpus_path(), training)
     write_records(samples_dir() / "held_out.jsonl", samples)
-    print(f"{len(training)} training records, {len(samples)} held out for samples, "
-          f"{len(problems)} problems, {len(pairs)} overlapping pairs")
+    print(
+        f"{len(training)} training records, {len(samples)} held out for samples, "
+        f"{len(problems)} problems, {len(pairs)} overlapping pairs"
+    )
     return 1 if pairs or any("missing" in p for p in problems) else 0
 
 

@@ -82,8 +82,9 @@ def downsample(indices: np.ndarray, labels: np.ndarray, seed: int) -> np.ndarray
     return np.sort(np.concatenate(kept))
 
 
-def embed_records(records: Sequence[ResumeRecord], embedder: DocumentEmbedder,
-                  on_progress: ProgressCallback | None = None) -> np.ndarray:
+def embed_records(
+    records: Sequence[ResumeRecord], embedder: DocumentEmbedder, on_progress: ProgressCallback | None = None
+) -> np.ndarray:
     """Document vectors of the records' model input (personal details removed), in order."""
     embedded = embedder.embed([model_input(record.text) for record in records], on_progress)
     return np.stack([item.vector for item in embedded])
@@ -99,9 +100,14 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def train_model(data_paths: Sequence[Path], out_dir: Path, embedder: DocumentEmbedder,
-                config: TrainConfig | None = None, exclude_ids: Sequence[str] = (),
-                on_progress: ProgressCallback | None = None) -> TrainResult:
+def train_model(
+    data_paths: Sequence[Path],
+    out_dir: Path,
+    embedder: DocumentEmbedder,
+    config: TrainConfig | None = None,
+    exclude_ids: Sequence[str] = (),
+    on_progress: ProgressCallback | None = None,
+) -> TrainResult:
     """Train a model version on ``data_paths`` (minus ``exclude_ids``) and save it to ``out_dir``."""
     config = config or TrainConfig()
     if embedder.chunking != config.chunking:
@@ -112,21 +118,35 @@ def train_model(data_paths: Sequence[Path], out_dir: Path, embedder: DocumentEmb
     if config.balancing == "downsample":
         train_idx = downsample(train_idx, labels, config.seed)
     vectors = embed_records(dataset.records, embedder, on_progress)
-    classifier = ResumeClassifier(kind=config.classifier, C=config.C, gamma=config.gamma,
-                                  class_weight="balanced" if config.balancing == "weights" else None,
-                                  random_state=config.seed).fit(vectors[train_idx], labels[train_idx])
+    classifier = ResumeClassifier(
+        kind=config.classifier,
+        C=config.C,
+        gamma=config.gamma,
+        class_weight="balanced" if config.balancing == "weights" else None,
+        random_state=config.seed,
+    ).fit(vectors[train_idx], labels[train_idx])
     test_probability = classifier.calibration_.probability(classifier.decision_function(vectors[test_idx]))
     report = evaluate(labels[test_idx], test_probability, classifier.thresholds_, group="held-out")
     metadata = _metadata(out_dir, dataset, labels, train_idx, test_idx, config, classifier, embedder, report)
-    save_artifact(out_dir, classifier.model_, classifier.calibration_, classifier.thresholds_, config.chunking,
-                  metadata)
-    return TrainResult(model_dir=out_dir, report=report, n_train=len(train_idx), n_test=len(test_idx),
-                       metadata=metadata)
+    save_artifact(
+        out_dir, classifier.model_, classifier.calibration_, classifier.thresholds_, config.chunking, metadata
+    )
+    return TrainResult(
+        model_dir=out_dir, report=report, n_train=len(train_idx), n_test=len(test_idx), metadata=metadata
+    )
 
 
-def _metadata(out_dir: Path, dataset: LoadedDataset, labels: np.ndarray, train_idx: np.ndarray,
-              test_idx: np.ndarray, config: TrainConfig, classifier: ResumeClassifier,
-              embedder: DocumentEmbedder, report: EvaluationReport) -> dict[str, object]:
+def _metadata(
+    out_dir: Path,
+    dataset: LoadedDataset,
+    labels: np.ndarray,
+    train_idx: np.ndarray,
+    test_idx: np.ndarray,
+    config: TrainConfig,
+    classifier: ResumeClassifier,
+    embedder: DocumentEmbedder,
+    report: EvaluationReport,
+) -> dict[str, object]:
     profile = get_profile(config.profile)
     record_sources = Counter(str(r.extra.get("source", "unknown")) for r in dataset.records)
     return {

@@ -38,10 +38,18 @@ def start_run(title: str, files: list[tuple[str, bytes]], keep: bool) -> None:
 
 
 with st.form("upload_form", clear_on_submit=True):
-    uploads = st.file_uploader("PDF resumes, or .zip archives of PDFs", type=["pdf", "zip"],
-                               accept_multiple_files=True, key="uploads")
-    keep_files = st.checkbox("Keep the uploaded PDFs with this run", value=False, key="keep_files",
-                             help="Off by default: only the extracted results are saved.")
+    uploads = st.file_uploader(
+        "PDF resumes, or .zip archives of PDFs",
+        type=["pdf", "zip"],
+        accept_multiple_files=True,
+        key="uploads",
+    )
+    keep_files = st.checkbox(
+        "Keep the uploaded PDFs with this run",
+        value=False,
+        key="keep_files",
+        help="Off by default: only the extracted results are saved.",
+    )
     submitted = st.form_submit_button("Screen uploaded files", type="primary")
 if submitted:
     limits = DocumentLimits()
@@ -61,8 +69,12 @@ if submitted:
         st.warning("Choose at least one PDF or .zip file first.")
 
 samples = sorted(samples_dir().glob("*.pdf")) if samples_dir().is_dir() else []
-if st.button("Try sample resumes", key="try_samples", disabled=not samples,
-             help="Screen the sample PDFs shipped with Shortlist."):
+if st.button(
+    "Try sample resumes",
+    key="try_samples",
+    disabled=not samples,
+    help="Screen the sample PDFs shipped with Shortlist.",
+):
     start_run("Sample resumes", [(path.name, path.read_bytes()) for path in samples], False)
 
 runs = store.runs(owner)
@@ -106,8 +118,14 @@ if run.status != "done":
 
 candidates = store.candidates(owner, run_id)
 defaults = screener.thresholds
-low, high = st.slider("Band boundaries: review from, shortlist from", 0.0, 1.0,
-                      (defaults.review, defaults.shortlist), step=0.01, key="thresholds")
+low, high = st.slider(
+    "Band boundaries: review from, shortlist from",
+    0.0,
+    1.0,
+    (defaults.review, defaults.shortlist),
+    step=0.01,
+    key="thresholds",
+)
 ranked = rank_candidates(candidates, Thresholds(shortlist=high, review=low))
 scored = [c for c in ranked if c.scored]
 rejected = [c for c in ranked if not c.scored]
@@ -129,7 +147,8 @@ if not shown:
 else:
     st.dataframe(
         table[["rank", "candidate", "file", "score", "band", "flags", "evidence"]],
-        hide_index=True, key="ranked_table",
+        hide_index=True,
+        key="ranked_table",
         column_config={
             "score": st.column_config.ProgressColumn("Score", min_value=0.0, max_value=1.0, format="%.2f"),
             "evidence": st.column_config.TextColumn("Evidence", width="large"),
@@ -138,31 +157,55 @@ else:
 
 export = candidates_frame(ranked, blind=blind_mode)
 col_csv, col_xlsx = st.columns(2)
-col_csv.download_button("Export CSV", to_csv_bytes(export), file_name="shortlist.csv", mime="text/csv",
-                        key="export_csv")
-col_xlsx.download_button("Export Excel", to_excel_bytes(export), file_name="shortlist.xlsx", key="export_xlsx",
-                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+col_csv.download_button(
+    "Export CSV", to_csv_bytes(export), file_name="shortlist.csv", mime="text/csv", key="export_csv"
+)
+col_xlsx.download_button(
+    "Export Excel",
+    to_excel_bytes(export),
+    file_name="shortlist.xlsx",
+    key="export_xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
 
 if shown:
     st.subheader("Candidate detail")
-    pick = st.selectbox("Candidate", range(len(shown)), key="detail",
-                        format_func=lambda i: f"#{shown[i].rank} {table.iloc[i]['candidate'] or table.iloc[i]['file']}")
+    display_names = [str(name or file) for name, file in zip(table["candidate"], table["file"], strict=True)]
+    pick = st.selectbox(
+        "Candidate",
+        range(len(shown)),
+        key="detail",
+        format_func=lambda i: f"#{shown[i].rank} {display_names[i]}",
+    )
     chosen = shown[pick]
     st.metric("Score", f"{chosen.score:.2f}", help=f"Band: {chosen.band}")
     for flag in chosen.flags:
         st.warning(FLAG_HELP.get(flag, flag))
     read_text = model_input(chosen.text)
-    marked = read_text.replace(chosen.evidence, f"\n>>>>> EVIDENCE >>>>>\n{chosen.evidence}\n<<<<< EVIDENCE <<<<<\n",
-                               1) if chosen.evidence else read_text
-    st.caption("The text the model read (personal details removed); the passage that drove the score is marked.")
+    marked = (
+        read_text.replace(
+            chosen.evidence, f"\n>>>>> EVIDENCE >>>>>\n{chosen.evidence}\n<<<<< EVIDENCE <<<<<\n", 1
+        )
+        if chosen.evidence
+        else read_text
+    )
+    st.caption(
+        "The text the model read (personal details removed); the passage that drove the score is marked."
+    )
     st.code(blind(marked) if blind_mode else marked, language=None, wrap_lines=True)
     with st.expander("Extracted text as found in the file"):
-        st.code(blind(chosen.text, chosen.name) if blind_mode else chosen.text, language=None, wrap_lines=True)
-    st.caption(f"File: {md_escape(table.iloc[pick]['file'])}")
+        st.code(
+            blind(chosen.text, chosen.name) if blind_mode else chosen.text, language=None, wrap_lines=True
+        )
+    shown_file = str(table["file"].iloc[pick])
+    st.caption(f"File: {md_escape(shown_file)}")
 
 if rejected:
     st.subheader("Files that could not be scored")
-    st.dataframe(candidates_frame(rejected, blind=blind_mode)[["file", "reason"]], hide_index=True,
-                 key="rejected_table")
+    st.dataframe(
+        candidates_frame(rejected, blind=blind_mode)[["file", "reason"]],
+        hide_index=True,
+        key="rejected_table",
+    )
 else:
     st.success("Every file in this run was readable.")

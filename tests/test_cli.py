@@ -28,7 +28,9 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return data, root / "model"
 
 
-def test_train_writes_a_verified_model(trained: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_train_writes_a_verified_model(
+    trained: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     _, model = trained
     meta = json.loads((model / "model.json").read_text())
     assert meta["encoder"]["id"] == "all-MiniLM-L6-v2"
@@ -36,12 +38,29 @@ def test_train_writes_a_verified_model(trained: tuple[Path, Path], capsys: pytes
     assert meta["chunking"]["window_tokens"] == 254
 
 
-def test_eval_reports_groups_and_writes_scores(trained: tuple[Path, Path], tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_eval_reports_groups_and_writes_scores(
+    trained: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data, model = trained
     out = tmp_path / "scores.csv"
-    assert main(["eval", "--data", str(data), "--model", str(model), "--by", "dataset", "--out", str(out),
-                 "--device", "cpu"]) == 0
+    assert (
+        main(
+            [
+                "eval",
+                "--data",
+                str(data),
+                "--model",
+                str(model),
+                "--by",
+                "dataset",
+                "--out",
+                str(out),
+                "--device",
+                "cpu",
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "ROC-AUC" in printed and "[a]" in printed and "[unknown]" in printed
     rows = list(csv.DictReader(out.open()))
@@ -49,8 +68,9 @@ def test_eval_reports_groups_and_writes_scores(trained: tuple[Path, Path], tmp_p
     assert all(0.0 <= float(row["score"]) <= 1.0 for row in rows)
 
 
-def test_screen_folder_writes_the_ranked_csv(trained: tuple[Path, Path], tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_screen_folder_writes_the_ranked_csv(
+    trained: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _, model = trained
     folder = tmp_path / "in"
     folder.mkdir()

@@ -6,17 +6,39 @@ from core.screening import Candidate
 
 
 def candidate(**overrides) -> Candidate:
-    base = dict(file="a.pdf", sha256="ab" * 32, status="scored", name="Ann Lee", text="", pages=1,
-                model_version="v1", score=0.91234, band="shortlist", evidence="built\n pipelines", rank=1)
+    base = dict(
+        file="a.pdf",
+        sha256="ab" * 32,
+        status="scored",
+        name="Ann Lee",
+        text="",
+        pages=1,
+        model_version="v1",
+        score=0.91234,
+        band="shortlist",
+        evidence="built\n pipelines",
+        rank=1,
+    )
     base.update(overrides)
     return Candidate(**base)  # type: ignore[arg-type]
 
 
 def test_csv_has_the_export_columns_first_and_neutralises_formulas() -> None:
-    rows = [candidate(), candidate(file="=HYPERLINK(\"http://x\")", evidence="+cmd|' /C calc'!A0", rank=2,
-                                   score=0.5, reason="@SUM(1)"),
-            candidate(file="scan.pdf", status="rejected", score=None, band=None, rank=None, evidence="",
-                      reason="-no text layer")]
+    rows = [
+        candidate(),
+        candidate(
+            file='=HYPERLINK("http://x")', evidence="+cmd|' /C calc'!A0", rank=2, score=0.5, reason="@SUM(1)"
+        ),
+        candidate(
+            file="scan.pdf",
+            status="rejected",
+            score=None,
+            band=None,
+            rank=None,
+            evidence="",
+            reason="-no text layer",
+        ),
+    ]
     data = to_csv_bytes(candidates_frame(rows)).decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(data)))
     assert table[0][: len(EXPORT_COLUMNS)] == EXPORT_COLUMNS
@@ -28,7 +50,8 @@ def test_csv_has_the_export_columns_first_and_neutralises_formulas() -> None:
 
 
 def test_blind_export_hides_names_and_file_names() -> None:
-    frame = candidates_frame([candidate(file="Ann_Lee_CV.pdf", evidence="Ann Lee ann@x.example ran k8s")],
-                             blind=True)
+    frame = candidates_frame(
+        [candidate(file="Ann_Lee_CV.pdf", evidence="Ann Lee ann@x.example ran k8s")], blind=True
+    )
     text = frame.to_csv(index=False)
     assert "Ann" not in text and "ann@x.example" not in text and "candidate-abababab" in text

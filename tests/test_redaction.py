@@ -19,8 +19,11 @@ def test_model_input_drops_personal_details_and_keeps_the_rest() -> None:
 
 
 def test_renaming_gives_the_same_model_input() -> None:
-    renamed = RESUME.replace("Priya", "Olufemi").replace("Raman", "Adeyemi").replace("+44 7700 900123",
-                                                                                      "(555) 010-9999")
+    renamed = (
+        RESUME.replace("Priya", "Olufemi")
+        .replace("Raman", "Adeyemi")
+        .replace("+44 7700 900123", "(555) 010-9999")
+    )
     assert model_input(renamed) == model_input(RESUME)
 
 

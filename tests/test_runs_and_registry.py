@@ -14,8 +14,19 @@ from core.training import TrainConfig, train_model
 
 
 def candidate(file: str) -> Candidate:
-    return Candidate(file=file, sha256="1" * 64, status="scored", name="N", text="t", pages=1,
-                     model_version="v", score=0.5, band="review", rank=1, flags=("hidden_text",))
+    return Candidate(
+        file=file,
+        sha256="1" * 64,
+        status="scored",
+        name="N",
+        text="t",
+        pages=1,
+        model_version="v",
+        score=0.5,
+        band="review",
+        rank=1,
+        flags=("hidden_text",),
+    )
 
 
 def test_runs_are_private_to_their_reviewer(tmp_path: Path) -> None:

@@ -21,11 +21,13 @@ def screener(tmp_path: Path, toy_dataset: Path, fake_embedder, fake_encoder):
 
 def test_batch_is_ranked_and_bad_files_are_listed_not_scored(screener) -> None:
     rng = np.random.default_rng(5)
-    files = [("good-devops.pdf", resume_pdf(toy_text(rng, True, 200))),
-             ("scan.pdf", scanned_pdf()),
-             ("broken.pdf", truncated_pdf()),
-             ("other.pdf", resume_pdf(toy_text(rng, False, 200))),
-             ("notes.pdf", b"hello, not a pdf")]
+    files = [
+        ("good-devops.pdf", resume_pdf(toy_text(rng, True, 200))),
+        ("scan.pdf", scanned_pdf()),
+        ("broken.pdf", truncated_pdf()),
+        ("other.pdf", resume_pdf(toy_text(rng, False, 200))),
+        ("notes.pdf", b"hello, not a pdf"),
+    ]
     steps: list[str] = []
     candidates = screen_files(files, screener, on_step=lambda step, done, total: steps.append(step))
     scored = [c for c in candidates if c.scored]
@@ -67,8 +69,17 @@ def test_renaming_the_candidate_leaves_the_score_unchanged(screener) -> None:
 
 def test_rank_and_filter_candidates() -> None:
     def cand(file: str, score: float | None, name: str = "") -> Candidate:
-        return Candidate(file=file, sha256="0" * 64, status="scored" if score is not None else "rejected",
-                         name=name, text=f"text of {file}", pages=1, model_version="v", score=score, band="review")
+        return Candidate(
+            file=file,
+            sha256="0" * 64,
+            status="scored" if score is not None else "rejected",
+            name=name,
+            text=f"text of {file}",
+            pages=1,
+            model_version="v",
+            score=score,
+            band="review",
+        )
 
     ranked = rank_candidates([cand("b", 0.2), cand("x", None), cand("a", 0.9, "Ann"), cand("c", 0.2)])
     assert [(c.file, c.rank) for c in ranked] == [("a", 1), ("b", 2), ("c", 3), ("x", None)]

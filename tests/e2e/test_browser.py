@@ -20,8 +20,16 @@ from tests.pdf_factory import resume_pdf, scanned_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 pytestmark = pytest.mark.slow
 
@@ -50,9 +58,24 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     state = tmp_path_factory.mktemp("e2e-state")
     env = {**os.environ, "SHORTLIST_STATE_DIR": str(state), "HF_HUB_OFFLINE": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -74,8 +97,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_upload_three_pdfs_and_see_the_ranked_table(server: str, tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
-    files = {"rosa.pdf": resume_pdf(DEVOPS_TEXT), "tom.pdf": resume_pdf(OTHER_TEXT), "scan.pdf": scanned_pdf()}
+    assert Path(CHROMIUM).exists(), (
+        "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
+    )
+    files = {
+        "rosa.pdf": resume_pdf(DEVOPS_TEXT),
+        "tom.pdf": resume_pdf(OTHER_TEXT),
+        "scan.pdf": scanned_pdf(),
+    }
     paths = []
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)

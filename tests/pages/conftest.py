@@ -17,7 +17,9 @@ from tests.conftest import FakeEncoder, toy_records
 
 
 @pytest.fixture
-def page_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_embedder: DocumentEmbedder) -> Iterator[Path]:
+def page_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_embedder: DocumentEmbedder
+) -> Iterator[Path]:
     """A toy model version, active, with every server-wide cache cleared before and after the test."""
     data = tmp_path / "toy.jsonl"
     data.write_text("".join(json.dumps(r) + "\n" for r in toy_records(60)), encoding="utf-8")

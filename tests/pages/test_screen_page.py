@@ -40,7 +40,9 @@ def wait_for_runs(timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with store._connect() as conn:
-            pending = conn.execute("SELECT count(*) FROM runs WHERE status IN ('queued', 'running')").fetchone()[0]
+            pending = conn.execute(
+                "SELECT count(*) FROM runs WHERE status IN ('queued', 'running')"
+            ).fetchone()[0]
         if pending == 0:
             return
         time.sleep(0.2)
@@ -70,8 +72,15 @@ def ranked(at: AppTest) -> pd.DataFrame:
 @pytest.fixture
 def screened(page_model) -> AppTest:
     at = new_session()
-    return upload(at, [("alice.pdf", devops_resume("Alice Okafor")), ("bob.pdf", other_resume("Bob Lindqvist")),
-                       ("carol.pdf", devops_resume("Carol Mendes")), ("scan.pdf", scanned_pdf())])
+    return upload(
+        at,
+        [
+            ("alice.pdf", devops_resume("Alice Okafor")),
+            ("bob.pdf", other_resume("Bob Lindqvist")),
+            ("carol.pdf", devops_resume("Carol Mendes")),
+            ("scan.pdf", scanned_pdf()),
+        ],
+    )
 
 
 def test_upload_ranks_candidates_best_first(screened: AppTest) -> None:
@@ -111,7 +120,9 @@ def test_blind_mode_hides_names_in_table_and_detail(screened: AppTest) -> None:
     screened.toggle(key="blind").set_value(True).run()
     table = ranked(screened)
     assert set(table["candidate"]) == {"[hidden]"}
-    assert not any(name in " ".join(table.astype(str).values.ravel()) for name in ("Alice", "Okafor", "alice.pdf"))
+    assert not any(
+        name in " ".join(table.astype(str).values.ravel()) for name in ("Alice", "Okafor", "alice.pdf")
+    )
     detail = " ".join(code.value for code in screened.code)
     assert "Okafor" not in detail and "Alice" not in detail
 
