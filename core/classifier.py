@@ -71,6 +71,25 @@ class Calibration:
         return 1.0 / (1.0 + np.exp(self.a * decision + self.b))
 
 
+def fit_platt(decision: np.ndarray, labels: np.ndarray) -> Calibration:
+    """Platt scaling with Platt's prior-corrected targets, (N+ + 1) / (N+ + 2) and 1 / (N- + 2).
+
+    Plain 0/1 targets give an infinitely steep sigmoid when the training decisions separate the classes (as on
+    clean synthetic data), and every probability becomes 0 or 1. The corrected targets keep the slope finite.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    positives = int(labels.sum())
+    negatives = int(labels.size - positives)
+    target = np.where(labels == 1, (positives + 1) / (positives + 2), 1 / (negatives + 2))
+    # A soft target t is the same likelihood as a weight-t positive plus a weight-(1 - t) negative copy.
+    features = np.concatenate([decision, decision]).reshape(-1, 1)
+    classes = np.concatenate([np.ones(decision.size), np.zeros(decision.size)])
+    weights = np.concatenate([target, 1.0 - target])
+    platt = LogisticRegression(C=1e6, max_iter=1_000).fit(features, classes, sample_weight=weights)
+    return Calibration(a=-float(platt.coef_[0, 0]), b=-float(platt.intercept_[0]))
+
+
 def choose_thresholds(
     probabilities: np.ndarray,
     labels: np.ndarray,
@@ -153,7 +172,6 @@ class ResumeClassifier:
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> ResumeClassifier:
         """Fit on document vectors ``X`` and labels ``y`` (1 = target role, 0 = other)."""
-        from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
         X = np.asarray(X, dtype=np.float64)
@@ -166,8 +184,7 @@ class ResumeClassifier:
         self.gamma_ = self._gamma_value(X)
         splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
         oof = cross_val_predict(self._estimator(self.gamma_), X, y, cv=splitter, method="decision_function")
-        platt = LogisticRegression(C=1e6, max_iter=1_000).fit(oof.reshape(-1, 1), y)
-        self.calibration_ = Calibration(a=-float(platt.coef_[0, 0]), b=-float(platt.intercept_[0]))
+        self.calibration_ = fit_platt(oof, y)
         self.oof_probability_ = self.calibration_.probability(oof)
         self.thresholds_ = choose_thresholds(self.oof_probability_, y)
         self.estimator_ = self._estimator(self.gamma_).fit(X, y)

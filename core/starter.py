@@ -5,6 +5,7 @@ This module turns the plan and the written texts into the JSONL dataset and enfo
 planned item present, word counts in range, and no two resumes sharing more than half of their word 5-grams.
 
     python -m core.starter build RAW_DIR      # writes data/starter/resumes.jsonl and data/samples/held_out.jsonl
+    python -m core.starter samples            # renders data/samples/*.pdf from the held-out records (needs fpdf2)
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from core.dataset import ResumeRecord, write_records
 from core.paths import samples_dir, starter_corpus_path
@@ -122,12 +124,108 @@ def build(raw_dir: Path) -> int:
     return 1 if pairs or any("missing" in p for p in problems) else 0
 
 
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def _pdf(serif: bool = False) -> Any:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    family = "DejaVuSerif" if serif else "DejaVuSans"
+    pdf.add_font(family, fname=str(FONT_DIR / f"{family}.ttf"))
+    pdf.set_font(family, size=10)
+    pdf.add_page()
+    return pdf
+
+
+def _single_column(text: str, serif: bool = False) -> bytes:
+    pdf = _pdf(serif)
+    pdf.multi_cell(0, 5, text, align="L")
+    return bytes(pdf.output())
+
+
+def _two_column(text: str) -> bytes:
+    """A sidebar (the first lines: name, contact, skills) beside the main column, like many templates."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    split = max(3, len(lines) // 4)
+    pdf = _pdf()
+    pdf.set_fill_color(235, 240, 246)
+    pdf.rect(0, 0, 70, 297, style="F")
+    top = pdf.get_y()
+    pdf.set_xy(8, top)
+    pdf.multi_cell(56, 5, "\n".join(lines[:split]), align="L")
+    pdf.set_xy(76, top)
+    pdf.set_left_margin(76)
+    pdf.multi_cell(0, 5, "\n".join(lines[split:]), align="L")
+    return bytes(pdf.output())
+
+
+def _scan(text: str) -> bytes:
+    """An image of a page and no text layer, as a scanner produces."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    page = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(str(FONT_DIR / "DejaVuSans.ttf"), 22)
+    draw.multiline_text((80, 80), "\n".join(text.splitlines()[:55]), fill=30, font=font, spacing=6)
+    buffer = io.BytesIO()
+    page.save(buffer, format="PNG")
+    pdf = _pdf()
+    pdf.image(io.BytesIO(buffer.getvalue()), x=0, y=0, w=210)
+    return bytes(pdf.output())
+
+
+def _password_protected(text: str, password: str = "applicant-2026") -> bytes:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_single_column(text))))
+    writer.encrypt(user_password=password, owner_password=password + "-owner", algorithm="AES-256")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def render_samples(out_dir: Path) -> list[Path]:
+    """Sample PDFs from the held-out records: varied layouts, one scan and one password-protected file."""
+    from core.dataset import read_records
+
+    records, _ = read_records(out_dir / "held_out.jsonl")
+    devops_a, devops_b, hard_negative, other = records[:4]
+    def name(record: ResumeRecord, layout: str) -> str:
+        return f"sample-{record.role.replace('_', '-')}-{layout}.pdf"
+
+    documents = {
+        name(devops_a, "classic"): _single_column(devops_a.text),
+        name(devops_b, "two-column"): _two_column(devops_b.text),
+        name(hard_negative, "serif"): _single_column(hard_negative.text, serif=True),
+        name(other, "two-column"): _two_column(other.text),
+        "sample-scan-no-text-layer.pdf": _scan(devops_a.text),
+        "sample-password-protected.pdf": _password_protected(other.text),
+    }
+    written = []
+    for name, data in documents.items():
+        path = out_dir / name
+        path.write_bytes(data)
+        written.append(path)
+    return written
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m core.starter")
     sub = parser.add_subparsers(dest="command", required=True)
     build_cmd = sub.add_parser("build", help="assemble the starter corpus from written texts")
     build_cmd.add_argument("raw_dir", type=Path)
+    sub.add_parser("samples", help="render the sample PDFs from the held-out records")
     args = parser.parse_args(argv)
+    if args.command == "samples":
+        for path in render_samples(samples_dir()):
+            print(path)
+        return 0
     return build(args.raw_dir)
 
 

@@ -67,3 +67,15 @@ def test_thresholds_keep_most_positives_and_order_bands() -> None:
 def test_thresholds_reject_an_impossible_order() -> None:
     with pytest.raises(ConfigError):
         Thresholds(shortlist=0.2, review=0.5)
+
+
+def test_platt_scaling_stays_finite_on_separable_decisions() -> None:
+    from core.classifier import fit_platt
+
+    decision = np.concatenate([np.linspace(1.0, 3.0, 50), np.linspace(-3.0, -1.0, 50)])
+    labels = np.array([1] * 50 + [0] * 50)
+    calibration = fit_platt(decision, labels)
+    probability = calibration.probability(decision)
+    assert probability.min() > 0.0 and probability.max() < 1.0
+    assert probability[:50].min() > 0.85 and probability[50:].max() < 0.15
+    assert calibration.a < 0  # higher decision, higher probability
