@@ -56,7 +56,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
     if not files:
         print("No PDF files found in the given paths.", file=sys.stderr)
         return 2
-    screener = load_screener(args.model, device=args.device, precision=args.precision)
+    screener = load_screener(args.model, device=args.device, precision=args.precision, backend=args.backend)
     with _progress("parsing", "file") as update:
         documents = parse_documents(files, limits=limits, on_progress=update)
     with _progress("scoring", "resume") as update:
@@ -188,6 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("auto", "fp32", "bf16", "fp16"),
         default="auto",
         help="encoder precision (auto: bf16 on CPUs with bf16 units, fp16 on CUDA)",
+    )
+    screen.add_argument(
+        "--backend",
+        choices=("auto", "torch", "openvino"),
+        default="auto",
+        help="encoder runtime (auto: OpenVINO on the CPU when installed, torch on CUDA)",
     )
     screen.set_defaults(func=cmd_screen)
 

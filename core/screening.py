@@ -16,13 +16,8 @@ import numpy as np
 from core.artifact import ModelArtifact, load_artifact
 from core.classifier import Thresholds
 from core.documents import DocumentLimits, ParsedDocument, parse_documents
-from core.embedding import (
-    DocumentEmbedder,
-    EmbeddingCache,
-    Precision,
-    SentenceTransformerEncoder,
-    WindowEncoder,
-)
+from core.embedding import DocumentEmbedder, EmbeddingCache, Precision, WindowEncoder
+from core.encoders import Backend, create_encoder
 from core.errors import ModelError
 from core.paths import bundled_model_dir, cache_dir
 from core.redaction import find_name, model_input
@@ -118,18 +113,20 @@ def load_screener(
     encoder: WindowEncoder | None = None,
     use_cache: bool = True,
     precision: Precision = "auto",
+    backend: Backend = "auto",
 ) -> Screener:
     """A screener for ``model_dir`` (the bundled model by default) on ``device``.
 
     The real encoder is loaded unless one is given; a model trained with another encoder is refused.
-    ``precision`` ``auto`` runs the encoder in bf16 on CPUs with bf16 units and fp16 on CUDA; ``fp32`` is the
-    full-precision path.
+    ``backend`` ``auto`` runs the encoder with OpenVINO on the CPU (torch on CUDA); ``precision`` ``auto`` uses
+    bf16 on CPUs with bf16 units and fp16 on CUDA. ``backend="torch", precision="fp32"`` is the full-precision
+    path.
     """
     from core.embedding import resolve_device
 
     artifact = load_artifact(model_dir or bundled_model_dir())
     resolved = resolve_device(device)
-    window_encoder = encoder or SentenceTransformerEncoder(device=resolved, precision=precision)
+    window_encoder = encoder or create_encoder(resolved, precision, backend)
     if window_encoder.encoder_id != artifact.encoder_id:
         raise ModelError(
             f"Model {artifact.version} was trained with encoder {artifact.encoder_id!r}, "

@@ -196,14 +196,15 @@ def render_samples(out_dir: Path) -> list[Path]:
 
     records, _ = read_records(out_dir / "held_out.jsonl")
     devops_a, devops_b, hard_negative, other = records[:4]
-    def name(record: ResumeRecord, layout: str) -> str:
+
+    def file_name(record: ResumeRecord, layout: str) -> str:
         return f"sample-{record.role.replace('_', '-')}-{layout}.pdf"
 
     documents = {
-        name(devops_a, "classic"): _single_column(devops_a.text),
-        name(devops_b, "two-column"): _two_column(devops_b.text),
-        name(hard_negative, "serif"): _single_column(hard_negative.text, serif=True),
-        name(other, "two-column"): _two_column(other.text),
+        file_name(devops_a, "classic"): _single_column(devops_a.text),
+        file_name(devops_b, "two-column"): _two_column(devops_b.text),
+        file_name(hard_negative, "serif"): _single_column(hard_negative.text, serif=True),
+        file_name(other, "two-column"): _two_column(other.text),
         "sample-scan-no-text-layer.pdf": _scan(devops_a.text),
         "sample-password-protected.pdf": _password_protected(other.text),
     }

@@ -34,11 +34,62 @@ class FakeEncoder:
         return vectors / np.where(norms == 0, 1.0, norms)
 
 
-DEVOPS_WORDS = ["kubernetes", "terraform", "jenkins", "pipelines", "ansible", "helm", "prometheus", "grafana", "oncall", "incident", "aws", "docker", "gitops", "argocd", "sre", "reliability", "infrastructure", "automation", "cicd"]
-OTHER_WORDS = ["patients", "nursing", "lesson", "classroom", "sales", "quota", "invoices", "ledger", "recipes", "kitchen", "marketing", "campaign", "react", "frontend", "css", "figma", "payroll", "tenants", "freight", "welding"]
-COMMON_WORDS = (
-    ["team", "managed", "delivered", "improved", "years", "experience", "responsible", "worked", "led", "company", "project"]
-)
+DEVOPS_WORDS = [
+    "kubernetes",
+    "terraform",
+    "jenkins",
+    "pipelines",
+    "ansible",
+    "helm",
+    "prometheus",
+    "grafana",
+    "oncall",
+    "incident",
+    "aws",
+    "docker",
+    "gitops",
+    "argocd",
+    "sre",
+    "reliability",
+    "infrastructure",
+    "automation",
+    "cicd",
+]
+OTHER_WORDS = [
+    "patients",
+    "nursing",
+    "lesson",
+    "classroom",
+    "sales",
+    "quota",
+    "invoices",
+    "ledger",
+    "recipes",
+    "kitchen",
+    "marketing",
+    "campaign",
+    "react",
+    "frontend",
+    "css",
+    "figma",
+    "payroll",
+    "tenants",
+    "freight",
+    "welding",
+]
+COMMON_WORDS = [
+    "team",
+    "managed",
+    "delivered",
+    "improved",
+    "years",
+    "experience",
+    "responsible",
+    "worked",
+    "led",
+    "company",
+    "project",
+]
 
 
 def toy_text(rng: np.random.Generator, positive: bool, words: int = 120) -> str:
@@ -49,7 +100,7 @@ def toy_text(rng: np.random.Generator, positive: bool, words: int = 120) -> str:
 
 def toy_records(n_per_class: int = 40, seed: int = 0) -> list[dict[str, object]]:
     rng = np.random.default_rng(seed)
-    records = []
+    records: list[dict[str, object]] = []
     for label in ("devops", "other"):
         for i in range(n_per_class):
             records.append(
