@@ -11,6 +11,8 @@ st.set_page_config(page_title="Shortlist", page_icon=":material/checklist:", lay
 
 PAGES = [
     st.Page("pages/screen.py", title="Screen", icon=":material/checklist:", default=True),
+    st.Page("pages/explore.py", title="Explore", icon=":material/query_stats:"),
+    st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
 ]
 
 navigation = st.navigation(PAGES)
@@ -29,6 +31,9 @@ with st.sidebar:
             col1, col2 = st.columns(2)
             col1.metric("ROC-AUC", f"{held_out['roc_auc']:.3f}")
             col2.metric("Avg. precision", f"{held_out['average_precision']:.3f}")
+            st.caption(
+                "On the held-out split of its training data (synthetic); see the README for real resumes."
+            )
         st.caption(f"Device: {device().upper()}")
 
 navigation.run()

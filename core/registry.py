@@ -16,6 +16,8 @@ from core.artifact import load_artifact, read_metadata
 from core.errors import ConfigError, ModelError
 from core.paths import bundled_model_dir, ensure_dir, state_dir
 
+HISTORY_LIMIT = 20  # earlier active versions remembered for roll back
+
 
 @dataclass(frozen=True)
 class ModelVersion:
@@ -82,11 +84,57 @@ def activate(version: str) -> ModelVersion:
     if match is None:
         raise ConfigError(f"No model version called {version!r}")
     load_artifact(match.path)
+    history = _history()
+    try:
+        current: str | None = active_version().version
+    except ModelError:
+        current = None
+    if current is not None and current != version:
+        history = [*history, current][-HISTORY_LIMIT:]
+    _write_active(version, history)
+    return match
+
+
+def _write_active(version: str, history: list[str]) -> None:
     ensure_dir(state_dir())
     tmp = _active_file().with_suffix(".tmp")
-    tmp.write_text(json.dumps({"version": version}), encoding="utf-8")
+    tmp.write_text(json.dumps({"version": version, "history": history}), encoding="utf-8")
     tmp.replace(_active_file())
-    return match
+
+
+def _history() -> list[str]:
+    """Versions that were active before the current one, oldest first."""
+    try:
+        data = json.loads(_active_file().read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return []
+    history = data.get("history") if isinstance(data, dict) else None
+    return [str(item) for item in history] if isinstance(history, list) else []
+
+
+def previous_version() -> str | None:
+    """The version a :func:`rollback` would activate: the most recent earlier active one that still exists."""
+    existing = {v.version for v in list_versions()}
+    current = active_version().version
+    return next((v for v in reversed(_history()) if v in existing and v != current), None)
+
+
+def rollback() -> ModelVersion:
+    """Activate the version that was active before the current one (verified, as :func:`activate` does).
+
+    Rolling back walks back through the history: versions deleted since are skipped, and the version rolled
+    back from is not pushed, so repeated rollbacks go further back instead of toggling.
+    """
+    existing = {v.version: v for v in list_versions()}
+    current = active_version().version
+    history = _history()
+    while history:
+        candidate = history.pop()
+        if candidate in existing and candidate != current:
+            load_artifact(existing[candidate].path)
+            _write_active(candidate, history)
+            return existing[candidate]
+    raise ConfigError("There is no earlier version to roll back to")
 
 
 def delete_version(version: str) -> None:

@@ -9,20 +9,23 @@ import re
 
 import streamlit as st
 
-from core.embedding import SentenceTransformerEncoder, resolve_device
+from core.embedding import WindowEncoder, resolve_device
+from core.encoders import create_encoder
 from core.registry import ModelVersion, active_version
 from core.runs import RunStore, new_reviewer_token
 from core.screening import Screener, load_screener
 from core.screening_jobs import ScreeningJobs
+from core.training_jobs import TrainingJobs
+from core.verdicts import VerdictStore
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
 
 
 @st.cache_resource(show_spinner="Loading the encoder…")
-def encoder() -> SentenceTransformerEncoder:
+def encoder() -> WindowEncoder:
     """The sentence encoder, loaded once per server for every reviewer and model version."""
-    model = SentenceTransformerEncoder(device="auto")
-    _ = model.model  # load now, inside the spinner, rather than mid-batch
+    model = create_encoder(device="auto")
+    model.encode(["warm up"], 1)  # load now, inside the spinner, rather than in the middle of a batch
     return model
 
 
@@ -67,3 +70,15 @@ def reviewer_token() -> str:
 def md_escape(text: str) -> str:
     """``text`` safe inside Markdown: file names and resume text must never render as links, images or HTML."""
     return MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+@st.cache_resource
+def verdict_store() -> VerdictStore:
+    """Reviewer verdicts on training samples (accept / reject), shared by Explore and Train."""
+    return VerdictStore()
+
+
+@st.cache_resource
+def training_jobs() -> TrainingJobs:
+    """The server's training queue: one job at a time, in a background thread, progress in SQLite."""
+    return TrainingJobs()
