@@ -164,6 +164,35 @@ class ParsedDocument:
         return self.text
 
 
+def document_to_json(document: ParsedDocument) -> dict[str, Any]:
+    """A parsed document as JSON values: how a worker reports it (workers never send pickles)."""
+    return {
+        "name": document.name,
+        "sha256": document.sha256,
+        "pages": document.pages,
+        "text": document.text,
+        "rejection": None if document.rejection is None else str(document.rejection),
+        "detail": document.detail,
+        "flags": [str(flag) for flag in document.flags],
+        "hidden_text_chars": document.hidden_text_chars,
+    }
+
+
+def document_from_json(values: dict[str, Any]) -> ParsedDocument:
+    """The parsed document a worker reported; raises ``ValueError``/``TypeError``/``KeyError`` on bad input."""
+    rejection = values["rejection"]
+    return ParsedDocument(
+        name=str(values["name"]),
+        sha256=str(values["sha256"]),
+        pages=int(values["pages"]),
+        text=str(values["text"]),
+        rejection=None if rejection is None else RejectionReason(rejection),
+        detail=str(values["detail"]),
+        flags=tuple(DocumentFlag(flag) for flag in values["flags"]),
+        hidden_text_chars=int(values["hidden_text_chars"]),
+    )
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -597,6 +626,8 @@ def parse_documents(
             timeout_s=limits.timeout_s + _kill_grace_s(limits),
             memory_mb=limits.memory_mb,
             initializer=_prepare_worker,
+            encode=document_to_json,
+            decode=document_from_json,
         )
         with pool:
             for index, result in pool.run(tasks):

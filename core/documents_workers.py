@@ -13,14 +13,18 @@ the CLI). The design goals, in order:
   loads torch. Starting the interpreter ourselves keeps the ML stack out of the workers.
 * **Throughput.** Workers stay alive across tasks: a task costs one socket round trip, not a process start.
 
-Messages are pickled over a socket pair with :class:`multiprocessing.connection.Connection`. Nothing here
-knows about PDFs: the function, its arguments and its results are the caller's. POSIX only (``pass_fds``,
+The parent's messages to a worker are pickled over a socket pair (:class:`multiprocessing.connection.Connection`);
+they come from trusted code. A worker's replies are JSON only: a worker is what hostile input reaches first,
+and a compromised worker must not be able to run code in the parent through an unpickled reply. The caller
+passes ``encode`` (run in the worker, result to JSON-able values) and ``decode`` (run in the parent). Nothing
+here knows about PDFs: the function, its arguments and its results are the caller's. POSIX only (``pass_fds``,
 ``RLIMIT_AS``), like the rest of the deployment.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import os
 import socket
@@ -125,14 +129,23 @@ def _run_task(function: Callable[..., Any], args: Sequence[Any]) -> tuple[Outcom
         return Outcome.failed, None, type(error).__name__
 
 
+def _reply(conn: Connection, message: Any) -> None:
+    conn.send_bytes(json.dumps(message).encode("utf-8"))
+
+
+def _identity(value: Any) -> Any:
+    """The default codec: results that are already JSON values."""
+    return value
+
+
 def serve_forever(fd: int) -> None:
     """Worker entry point: read the set-up message, then serve tasks until the socket closes or sends None."""
     conn = Connection(fd)
-    function, memory_mb, cpu_s, initializer = conn.recv()
+    function, encode, memory_mb, cpu_s, initializer = conn.recv()
     if initializer is not None:
         initializer()
     cap_address_space(memory_mb)
-    conn.send(_READY)
+    _reply(conn, _READY)
     while True:
         try:
             message = conn.recv()
@@ -144,14 +157,19 @@ def serve_forever(fd: int) -> None:
         del message
         _cap_cpu_for_next_task(cpu_s)
         outcome, value, detail = _run_task(function, args)
+        if outcome is Outcome.done:
+            value = encode(value)
         del args
         # After a MemoryError a fresh worker is cheaper than trusting a heap that just ran dry. The reply says
         # so, so that the parent never hands this worker another task while it exits.
         retire = outcome is Outcome.out_of_memory
         try:
-            conn.send((task_id, outcome, value, detail, retire))
+            _reply(conn, [task_id, str(outcome), value, detail, retire])
         except MemoryError:
-            conn.send((task_id, Outcome.out_of_memory, None, "MemoryError while sending the result", True))
+            _reply(
+                conn,
+                [task_id, str(Outcome.out_of_memory), None, "MemoryError while sending the result", True],
+            )
             retire = True
         if retire:
             return
@@ -196,8 +214,12 @@ class IsolatedPool:
         memory_mb: int,
         initializer: Callable[[], None] | None = None,
         start_timeout_s: float = 60.0,
+        encode: Callable[[Any], Any] = _identity,
+        decode: Callable[[Any], Any] = _identity,
     ) -> None:
         self._function = function
+        self._encode = encode
+        self._decode = decode
         self._size = max(1, workers)
         self._timeout_s = timeout_s
         self._memory_mb = memory_mb
@@ -270,7 +292,7 @@ class IsolatedPool:
         try:
             # Twice the wall-clock timeout plus slack: a backstop that the parent's kill always beats.
             cpu_s = 2 * self._timeout_s + 5
-            conn.send((self._function, self._memory_mb, cpu_s, self._initializer))
+            conn.send((self._function, self._encode, self._memory_mb, cpu_s, self._initializer))
         except Exception as error:  # unpicklable function (a lambda), or the worker died at once
             process.kill()
             process.wait()
@@ -310,20 +332,27 @@ class IsolatedPool:
         finished: list[tuple[int, TaskResult]] = []
         try:
             while worker.conn.poll():
-                message = worker.conn.recv()
+                message = json.loads(worker.conn.recv_bytes())
                 if message == _READY:
                     worker.ready = True
                     worker.deadline = math.inf
                     self._start_failures = 0
                     continue
                 task_id, outcome, value, detail, retire = message
-                finished.append((task_id, TaskResult(Outcome(outcome), value, detail)))
+                if Outcome(outcome) is Outcome.done:
+                    value = self._decode(value)
+                finished.append((int(task_id), TaskResult(Outcome(outcome), value, str(detail))))
                 worker.task = None
                 worker.deadline = math.inf
                 if retire:
                     self._kill(worker)  # it is exiting anyway; do not wait for it to get there
                     return finished
         except (EOFError, OSError):
+            finished.extend(self._reap(worker))
+        except (ValueError, TypeError, KeyError):
+            # A reply that is not the protocol's JSON: the worker cannot be trusted any more. Kill it; its
+            # task is reported like any other worker that died.
+            self._kill(worker)
             finished.extend(self._reap(worker))
         return finished
 

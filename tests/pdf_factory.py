@@ -420,3 +420,15 @@ def worker_modules_parser(data: bytes, name: str, limits: DocumentLimits) -> Par
     from dataclasses import replace
 
     return replace(result, detail=f"heavy={','.join(heavy)}")
+
+
+def echo_task(value: str) -> str:
+    """A pool task for the reply-channel tests: returns its argument."""
+    return value
+
+
+def refuse_to_decode(value: object) -> object:
+    """A parent-side decoder that rejects one reply, as it would a forged one from a compromised worker."""
+    if value == "forged":
+        raise ValueError("not a protocol reply")
+    return value
