@@ -167,8 +167,17 @@ class RunStore:
             ).fetchall()
         return [
             RunInfo(
-                id=row[0], owner=row[1], title=row[2], created_at=row[3], model_version=row[4], status=row[5],
-                step=row[6], done=row[7], total=row[8], error=row[9], keep_files=bool(row[10]),
+                id=row[0],
+                owner=row[1],
+                title=row[2],
+                created_at=row[3],
+                model_version=row[4],
+                status=row[5],
+                step=row[6],
+                done=row[7],
+                total=row[8],
+                error=row[9],
+                keep_files=bool(row[10]),
             )
             for row in rows
         ]
