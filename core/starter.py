@@ -24,6 +24,9 @@ from core.plan import PlannedItem, PlanSpec, plan_items
 from core.roles import DEVOPS
 
 STARTER_SPEC = PlanSpec(profile_key="devops", per_class=460, seed=2026)
+# A second plan of borderline resumes (messier DevOps careers, adjacent roles that use DevOps tools), added
+# because models trained on the first plan alone were over-confident: the classes separated perfectly.
+BORDERLINE_SPEC = PlanSpec(profile_key="devops", per_class=120, seed=2027, hard_negative_share=0.8)
 WORD = re.compile(r"\w+")
 # Records held out of training and rendered as sample PDFs: two DevOps, one hard negative, one other field.
 SAMPLE_PICKS = (("devops", False), ("devops", False), ("other", True), ("other", False))
@@ -57,7 +60,7 @@ def overlapping_pairs(texts: Sequence[str], limit: float = 0.5, n: int = 5) -> l
     return sorted(pairs, key=lambda pair: -pair[2])
 
 
-def record_for(item: PlannedItem, text: str) -> ResumeRecord:
+def record_for(item: PlannedItem, text: str, plan: str = "core") -> ResumeRecord:
     return ResumeRecord(
         id=item.id,
         text=text.strip(),
@@ -71,11 +74,14 @@ def record_for(item: PlannedItem, text: str) -> ResumeRecord:
             "region": item.region,
             "hard_negative": item.hard_negative,
             "source": "starter",
+            "plan": plan,
         },
     )
 
 
-def assemble(raw_dir: Path, items: Sequence[PlannedItem]) -> tuple[list[ResumeRecord], list[str]]:
+def assemble(
+    raw_dir: Path, items: Sequence[PlannedItem], plan: str = "core"
+) -> tuple[list[ResumeRecord], list[str]]:
     """Records for every planned item with a written text, and a list of problems found."""
     problems = []
     records = []
@@ -88,7 +94,7 @@ def assemble(raw_dir: Path, items: Sequence[PlannedItem]) -> tuple[list[ResumeRe
         words = len(text.split())
         if not 0.9 * item.min_words <= words <= 1.1 * item.max_words:
             problems.append(f"{item.id}: {words} words, planned {item.min_words}-{item.max_words}")
-        records.append(record_for(item, text))
+        records.append(record_for(item, text, plan))
     return records, problems
 
 
@@ -106,13 +112,17 @@ def pick_samples(records: Sequence[ResumeRecord]) -> list[ResumeRecord]:
 
 
 def build(raw_dir: Path) -> int:
-    records, problems = assemble(raw_dir, plan_items(DEVOPS, STARTER_SPEC))
+    records, problems = assemble(raw_dir, plan_items(DEVOPS, STARTER_SPEC), "core")
+    borderline, borderline_problems = assemble(raw_dir, plan_items(DEVOPS, BORDERLINE_SPEC), "borderline")
+    # Samples come from the core plan only, so extending the corpus never changes the sample PDFs.
+    samples = pick_samples(records)
+    records += borderline
+    problems += borderline_problems
     for problem in problems:
         print(problem, file=sys.stderr)
     pairs = overlapping_pairs([r.text for r in records])
     for i, j, share in pairs:
         print(f"overlap {share:.2f}: {records[i].id} ~ {records[j].id}", file=sys.stderr)
-    samples = pick_samples(records)
     sample_ids = {r.id for r in samples}
     training = [r for r in records if r.id not in sample_ids]
     write_records(starter_corpus_path(), training)

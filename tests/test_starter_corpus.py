@@ -1,0 +1,64 @@
+"""The bundled starter corpus keeps the rules it was written to, and the sample PDFs behave as labelled."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from core.dataset import ResumeRecord, read_records
+from core.documents import RejectionReason, parse_documents
+from core.paths import samples_dir, starter_corpus_path
+from core.roles import DEVOPS
+from core.starter import overlapping_pairs
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[ResumeRecord]:
+    records, broken = read_records(starter_corpus_path())
+    assert broken == 0
+    return records
+
+
+def test_size_and_class_mix(corpus: list[ResumeRecord]) -> None:
+    labels = Counter(r.label for r in corpus)
+    assert len(corpus) >= 800 and labels["devops"] >= 400 and labels["other"] >= 400
+    others = [r for r in corpus if r.label == "other"]
+    hard = [r for r in others if r.extra["hard_negative"]]
+    assert len(hard) / len(others) >= 0.6
+    fields = {r.role for r in others if not r.extra["hard_negative"]}
+    assert len(fields) >= 20
+    assert {r.role for r in corpus if r.label == "devops"} == {role.name for role in DEVOPS.positives}
+
+
+def test_every_record_carries_its_plan_fields(corpus: list[ResumeRecord]) -> None:
+    assert len({r.id for r in corpus}) == len(corpus)
+    for record in corpus:
+        assert record.extra["source"] == "starter"
+        assert {"seniority", "style"} <= set(record.extra)
+    assert len({r.extra["style"] for r in corpus}) >= 6
+
+
+def test_lengths_are_like_real_resumes(corpus: list[ResumeRecord]) -> None:
+    words = [len(r.text.split()) for r in corpus]
+    assert min(words) >= 135 and max(words) <= 990  # 150 to 900 planned, 10% tolerance
+    assert sum(w > 500 for w in words) / len(words) >= 1 / 3
+
+
+def test_no_two_records_share_more_than_half_of_their_word_5grams(corpus: list[ResumeRecord]) -> None:
+    assert overlapping_pairs([r.text for r in corpus], limit=0.5) == []
+
+
+def test_the_overlap_check_can_fail() -> None:
+    base = " ".join(f"word{i}" for i in range(200))
+    assert overlapping_pairs([base, base + " extra tail", "something else entirely " * 20], limit=0.5)
+
+
+def test_sample_pdfs_behave_as_their_names_say() -> None:
+    paths = sorted(samples_dir().glob("*.pdf"))
+    assert len(paths) >= 6
+    documents = {d.name: d for d in parse_documents([(p.name, p.read_bytes()) for p in paths])}
+    assert documents["sample-scan-no-text-layer.pdf"].rejection is RejectionReason.no_text
+    assert documents["sample-password-protected.pdf"].rejection is RejectionReason.encrypted
+    readable = [d for name, d in documents.items() if "scan" not in name and "password" not in name]
+    assert len(readable) >= 4 and all(d.ok and len(d.text.split()) > 150 for d in readable)
