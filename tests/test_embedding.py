@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ def test_windows_overlap_and_cover_the_whole_text() -> None:
     assert windows[-1][1] == spans[-1][1]
     starts = [w[0] for w in windows]
     assert starts == sorted(starts)
-    assert all(b[0] < a[1] for a, b in zip(windows, windows[1:], strict=False))  # consecutive windows overlap
+    assert all(b[0] < a[1] for a, b in itertools.pairwise(windows))  # consecutive windows overlap
 
 
 def test_short_text_is_one_window_and_empty_text_none() -> None:
