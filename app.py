@@ -11,6 +11,7 @@ st.set_page_config(page_title="Shortlist", page_icon=":material/checklist:", lay
 
 PAGES = [
     st.Page("pages/screen.py", title="Screen", icon=":material/checklist:", default=True),
+    st.Page("pages/generate.py", title="Generate", icon=":material/auto_awesome:"),
     st.Page("pages/explore.py", title="Explore", icon=":material/query_stats:"),
     st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
 ]
