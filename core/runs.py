@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
+from core.appdb import SqliteStore
 from core.errors import ConfigError
-from core.paths import database_path
 from core.screening import Candidate
 
 SCHEMA = """
@@ -75,26 +71,10 @@ def new_reviewer_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class RunStore:
+class RunStore(SqliteStore):
     """All reads and writes of screening runs. Safe to share across threads."""
 
-    def __init__(self, path: Path | None = None):
-        self.path = path or database_path()
-        self._lock = threading.Lock()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
-            conn.executescript(SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=30)
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA journal_mode=WAL")
-        try:
-            with conn:
-                yield conn
-        finally:
-            conn.close()
+    schema = SCHEMA
 
     def create_run(
         self,

@@ -18,11 +18,8 @@ import json
 import logging
 import secrets
 import shutil
-import sqlite3
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,13 +28,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.appdb import SqliteStore
 from core.artifact import METADATA_FILE, load_artifact
 from core.dataset import LABELS, LoadedDataset, ResumeRecord, load_datasets, parse_record, read_records
 from core.datasets_catalog import DatasetInfo
 from core.embedding import Chunking, DocumentEmbedder, EmbeddingCache, WindowEncoder
 from core.errors import ConfigError, DatasetError, ShortlistError
 from core.evaluation import EvaluationReport, evaluate
-from core.paths import cache_dir, database_path, state_dir
+from core.paths import cache_dir, state_dir
 from core.registry import ModelVersion, user_models_dir
 from core.training import TrainConfig, labels_of, split_indices, train_model
 
@@ -375,25 +373,10 @@ def run_training(
     }
 
 
-class TrainingJobStore:
+class TrainingJobStore(SqliteStore):
     """Training jobs in SQLite (the app database). Safe to share across threads."""
 
-    def __init__(self, path: Path | None = None):
-        self.path = path or database_path()
-        self._lock = threading.Lock()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
-            conn.executescript(SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=30)
-        conn.execute("PRAGMA journal_mode=WAL")
-        try:
-            with conn:
-                yield conn
-        finally:
-            conn.close()
+    schema = SCHEMA
 
     def create(self, request: dict[str, object], version: str) -> str | None:
         """A new queued job, or None when another job is queued or running (one at a time)."""

@@ -7,16 +7,12 @@ records that a reviewer looked at a sample and found it fine; it changes nothing
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Literal
 
+from core.appdb import SqliteStore
 from core.errors import ConfigError
-from core.paths import database_path
 
 Verdict = Literal["accept", "reject"]
 VERDICTS: tuple[str, ...] = ("accept", "reject")
@@ -33,25 +29,10 @@ CREATE TABLE IF NOT EXISTS verdicts (
 """
 
 
-class VerdictStore:
+class VerdictStore(SqliteStore):
     """Reads and writes verdicts. Safe to share across threads; every call opens its own connection."""
 
-    def __init__(self, path: Path | None = None):
-        self.path = path or database_path()
-        self._lock = threading.Lock()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
-            conn.executescript(SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=30)
-        conn.execute("PRAGMA journal_mode=WAL")
-        try:
-            with conn:
-                yield conn
-        finally:
-            conn.close()
+    schema = SCHEMA
 
     def record(self, dataset: str, record_ids: Iterable[str], verdict: Verdict, note: str = "") -> int:
         """Record ``verdict`` for each of ``record_ids`` in ``dataset`` (replacing earlier ones); returns how many."""
