@@ -12,7 +12,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL = re.compile(r"(?:https?://|www\.)\S+|\b(?:linkedin|github|gitlab)\.com/\S*", re.IGNORECASE)
 # Seven or more digits with the usual separators: phone numbers, not years or date ranges.
 PHONE = re.compile(r"(?<![\w/])\+?\(?\d[\d\s().-]{6,}\d(?![\w/])")
-NAME_TOKEN = re.compile(r"^[A-ZÀ-Þ][A-Za-zÀ-ÿ'’.-]*$|^[A-ZÀ-Þ]\.?$")
+NAME_PUNCTUATION = "'’.-"
 NOT_NAME_WORDS = {
     "resume",
     "résumé",
@@ -75,6 +75,15 @@ def _phone_like(match: re.Match[str]) -> bool:
     return sum(ch.isdigit() for ch in value) >= 7 and not YEAR_RANGE.fullmatch(value)
 
 
+def _name_token(word: str) -> bool:
+    """A capitalised word of letters from any script (Zielińska-Kruk, Ólafsdóttir, O'Neil) or an initial."""
+    return (
+        word[0].isupper()
+        and any(ch.isalpha() for ch in word)
+        and all(ch.isalpha() or ch in NAME_PUNCTUATION for ch in word)
+    )
+
+
 def find_name(text: str, max_lines: int = 6) -> str | None:
     """The candidate's name, when one of the first lines looks like one (2 to 4 capitalised words)."""
     lines = [line.strip() for line in text.splitlines() if line.strip()][:max_lines]
@@ -86,7 +95,7 @@ def find_name(text: str, max_lines: int = 6) -> str | None:
             continue
         if any(word.lower().strip(".,") in NOT_NAME_WORDS for word in words):
             continue
-        if all(NAME_TOKEN.match(word) for word in words):
+        if all(_name_token(word) for word in words):
             return " ".join(words)
     return None
 

@@ -85,7 +85,12 @@ if not runs:
 run_ids = [run.id for run in runs]
 if st.session_state.get("run_id") not in run_ids:
     st.session_state["run_id"] = run_ids[0]
-labels = {run.id: f"{run.title} · {run.created_at.replace('T', ' ')[:16]} · {run.status}" for run in runs}
+# A finished run's status can change between reads; only the states that need attention are named.
+labels = {
+    run.id: f"{run.title} · {run.created_at.replace('T', ' ')[:16]}"
+    + (f" · {run.status}" if run.status in ("failed", "interrupted") else "")
+    for run in runs
+}
 col_pick, col_delete = st.columns([4, 1], vertical_alignment="bottom")
 run_id = col_pick.selectbox("Screening run", run_ids, format_func=labels.__getitem__, key="run_id")
 if col_delete.button("Delete run", key="delete_run"):

@@ -31,3 +31,16 @@ def test_blind_marks_what_it_hides() -> None:
     hidden = blind(RESUME)
     assert "[name]" in hidden and "[email]" in hidden and "[phone]" in hidden and "[link]" in hidden
     assert "Priya" not in hidden
+
+
+def test_names_in_any_latin_script_are_found_and_removed() -> None:
+    for name in (
+        "Agnieszka Zielińska-Kruk",
+        "Þóra Ólafsdóttir",
+        "Şebnem Çelik",
+        "Nguyễn Văn An",
+        "Seán O'Néill",
+    ):
+        resume = f"CURRICULUM VITAE\n{name}\nDevOps Lead\n{name.split()[0]} built pipelines."
+        assert find_name(resume) == name
+        assert name.split()[0] not in model_input(resume)
