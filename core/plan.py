@@ -11,6 +11,7 @@ import json
 import random
 from dataclasses import asdict, dataclass
 
+from core.dataset import ResumeRecord
 from core.roles import RoleProfile, RoleSpec
 
 SENIORITY_YEARS: dict[str, tuple[int, int]] = {
@@ -93,6 +94,24 @@ class PlannedItem:
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
+
+    def record(self, text: str, **extra: object) -> ResumeRecord:
+        """The dataset record of this item written as ``text``; ``extra`` adds provenance (source, model, ...)."""
+        return ResumeRecord(
+            id=self.id,
+            text=text,
+            label=self.label,
+            role=self.role,
+            extra={
+                "title": self.title,
+                "seniority": self.seniority,
+                "years": self.years,
+                "style": self.style,
+                "region": self.region,
+                "hard_negative": self.hard_negative,
+                **extra,
+            },
+        )
 
 
 def _item_id(spec: PlanSpec, label: str, index: int) -> str:

@@ -61,22 +61,7 @@ def overlapping_pairs(texts: Sequence[str], limit: float = 0.5, n: int = 5) -> l
 
 
 def record_for(item: PlannedItem, text: str, plan: str = "core") -> ResumeRecord:
-    return ResumeRecord(
-        id=item.id,
-        text=text.strip(),
-        label=item.label,
-        role=item.role,
-        extra={
-            "title": item.title,
-            "seniority": item.seniority,
-            "years": item.years,
-            "style": item.style,
-            "region": item.region,
-            "hard_negative": item.hard_negative,
-            "source": "starter",
-            "plan": plan,
-        },
-    )
+    return item.record(text.strip(), source="starter", plan=plan)
 
 
 def assemble(

@@ -54,22 +54,11 @@ class JobContext:
 
     def record(self, item: PlannedItem, text: str, model: str | None) -> ResumeRecord:
         """The record to store for ``item``."""
-        return ResumeRecord(
-            id=item.id,
-            text=text,
-            label=item.label,
-            role=item.role,
-            extra={
-                "title": item.title,
-                "seniority": item.seniority,
-                "years": item.years,
-                "style": item.style,
-                "region": item.region,
-                "hard_negative": item.hard_negative,
-                "source": f"generated:{self.job_id}",
-                "model": model or self.settings.model,
-                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            },
+        return item.record(
+            text,
+            source=f"generated:{self.job_id}",
+            model=model or self.settings.model,
+            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
 
     def stored(self, item: PlannedItem, outcome: AddOutcome) -> bool:
