@@ -64,6 +64,10 @@ def labels_of(records: Sequence[ResumeRecord]) -> np.ndarray:
     return np.array([1 if record.is_positive else 0 for record in records], dtype=np.int64)
 
 
+def roles_of(records: Sequence[ResumeRecord]) -> np.ndarray:
+    return np.array([record.role for record in records])
+
+
 def split_indices(labels: np.ndarray, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """A stratified train/test split of record indices, deterministic for ``seed``."""
     from sklearn.model_selection import train_test_split
@@ -124,7 +128,7 @@ def train_model(
         gamma=config.gamma,
         class_weight="balanced" if config.balancing == "weights" else None,
         random_state=config.seed,
-    ).fit(vectors[train_idx], labels[train_idx])
+    ).fit(vectors[train_idx], labels[train_idx], roles=roles_of(dataset.records)[train_idx])
     test_probability = classifier.calibration_.probability(classifier.decision_function(vectors[test_idx]))
     report = evaluate(labels[test_idx], test_probability, classifier.thresholds_, group="held-out")
     metadata = _metadata(out_dir, dataset, labels, train_idx, test_idx, config, classifier, embedder, report)
