@@ -42,9 +42,12 @@ def _model_fingerprint(model_path: Path) -> str:
 class OpenVINOEncoder:
     """all-MiniLM-L6-v2 through OpenVINO: same tokenizer, same vectors, faster on the CPU."""
 
-    def __init__(self, model_path: Path | None = None, precision: str = "auto"):
+    def __init__(self, model_path: Path | None = None, precision: str = "auto", ir_path: Path | None = None):
+        """``ir_path``: an OpenVINO IR of this same model to run instead of the converted one (for example a
+        quantized copy that ``bench/quantization_bench.py`` measures)."""
         self.model_path = Path(model_path) if model_path else default_encoder_path()
         self.precision = precision
+        self.ir_path = ir_path
         self._compiled: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
@@ -74,10 +77,7 @@ class OpenVINOEncoder:
             from transformers import AutoTokenizer
 
             tokenizer = AutoTokenizer.from_pretrained(str(self.model_path), local_files_only=True)
-            ir_path = cache_dir() / "openvino" / _model_fingerprint(self.model_path) / "encoder.xml"
-            if not ir_path.is_file():
-                ir_path.parent.mkdir(parents=True, exist_ok=True)
-                ov.save_model(self._convert(tokenizer), str(ir_path), compress_to_fp16=False)
+            ir_path = self.ir_path or self.converted_ir(tokenizer)
             core = ov.Core()
             bf16 = self.precision == "bf16" or (self.precision == "auto" and cpu_has_fast_bf16())
             # LATENCY: one stream over every core. THROUGHPUT splits the cores into streams, and a synchronous
@@ -87,6 +87,20 @@ class OpenVINOEncoder:
         except Exception as exc:  # any conversion or runtime failure is one clear error
             raise EncoderError(f"Could not load the OpenVINO encoder from {self.model_path}: {exc}") from exc
         return compiled, tokenizer
+
+    def converted_ir(self, tokenizer: Any = None) -> Path:
+        """The full-precision OpenVINO IR of the model, converted from PyTorch on first use and cached."""
+        import openvino as ov
+        from transformers import AutoTokenizer
+
+        ir_path = cache_dir() / "openvino" / _model_fingerprint(self.model_path) / "encoder.xml"
+        if not ir_path.is_file():
+            tokenizer = tokenizer or AutoTokenizer.from_pretrained(
+                str(self.model_path), local_files_only=True
+            )
+            ir_path.parent.mkdir(parents=True, exist_ok=True)
+            ov.save_model(self._convert(tokenizer), str(ir_path), compress_to_fp16=False)
+        return ir_path
 
     def _convert(self, tokenizer: Any) -> Any:
         """PyTorch to OpenVINO: the transformer with mean pooling and L2 normalisation folded in."""

@@ -8,7 +8,7 @@ import pytest
 from core.dataset import read_records
 from core.embedding import Chunking, DocumentEmbedder, SentenceTransformerEncoder
 from core.encoders import create_encoder, resolve_backend
-from core.errors import ConfigError
+from core.errors import ConfigError, EncoderError
 from core.openvino_encoder import OpenVINOEncoder
 from core.paths import samples_dir, starter_corpus_path
 from core.screening import load_screener
@@ -54,3 +54,11 @@ def test_backend_choice() -> None:
     with pytest.raises(ConfigError):
         resolve_backend("onnx", "cpu")
     assert isinstance(create_encoder("cpu", backend="torch"), SentenceTransformerEncoder)
+
+
+def test_an_explicit_ir_replaces_the_converted_one(texts: list[str], tmp_path) -> None:
+    converted = OpenVINOEncoder(precision="fp32")
+    explicit = OpenVINOEncoder(precision="fp32", ir_path=converted.converted_ir())
+    assert np.array_equal(converted.encode(texts[:3], 8), explicit.encode(texts[:3], 8))
+    with pytest.raises(EncoderError):
+        OpenVINOEncoder(ir_path=tmp_path / "missing.xml").encode(texts[:1], 8)
