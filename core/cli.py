@@ -163,6 +163,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             Path(args.data), args.model, by=args.by, device=args.device, on_progress=update
         )
     print(f"Model {result.model_version} on {args.data} ({result.broken_lines} broken lines skipped)")
+    for skipped in result.skipped_files:
+        print(f"  skipped {skipped.name}: {skipped.reason}")
     for report in result.reports:
         _print_report(report)
     if args.out:
@@ -215,8 +217,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.set_defaults(func=cmd_train)
 
-    ev = sub.add_parser("eval", help="evaluate a model version on a labelled JSONL set")
-    ev.add_argument("--data", required=True, metavar="FILE.jsonl")
+    ev = sub.add_parser("eval", help="evaluate a model version on a labelled JSONL set or labelled PDFs")
+    ev.add_argument(
+        "--data",
+        required=True,
+        metavar="FILE.jsonl|FOLDER|FILE.zip",
+        help="a JSONL set, or PDFs in folders named devops and other (a folder or a .zip)",
+    )
     ev.add_argument("--model", type=Path, default=None)
     ev.add_argument("--by", metavar="FIELD", help="also report per value of this record field")
     ev.add_argument("--out", type=Path, help="write id,label,score,band per record as CSV")

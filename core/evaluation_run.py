@@ -1,5 +1,6 @@
 """Scoring a labelled dataset with a model version and reporting per group, as ``shortlist eval`` does.
 
+The dataset is a JSONL file, or a folder or ZIP archive of PDFs labelled by their folder (``core.labelled_pdfs``).
 Records flagged ``ambiguous`` (borderline main role) are reported separately and kept out of the headline
 figures, so the headline measures the cases where the label is not in doubt.
 """
@@ -13,9 +14,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from core.dataset import read_records
+from core.dataset import ResumeRecord, read_records
 from core.errors import DatasetError
 from core.evaluation import EvaluationReport, evaluate, evaluate_groups
+from core.inputs import collect_inputs
+from core.labelled_sets import SkippedFile, labelled_pdf_records
 from core.screening import load_screener
 
 
@@ -25,6 +28,16 @@ class EvaluationRun:
     reports: list[EvaluationReport]
     scores: pd.DataFrame
     broken_lines: int
+    skipped_files: tuple[SkippedFile, ...] = ()
+
+
+def load_labelled(path: Path) -> tuple[list[ResumeRecord], int, list[SkippedFile]]:
+    """Records of a JSONL file, or of a folder or ``.zip`` of labelled PDFs; broken lines; files skipped."""
+    if path.is_dir() or path.suffix.lower() == ".zip":
+        records, skipped = labelled_pdf_records(collect_inputs([path]))
+        return records, 0, skipped
+    records, broken = read_records(path)
+    return records, broken, []
 
 
 def evaluate_dataset(
@@ -35,7 +48,7 @@ def evaluate_dataset(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> EvaluationRun:
     """Score every record of ``path`` and report overall, per ``by`` value, and for ambiguous records."""
-    records, broken = read_records(path)
+    records, broken, skipped = load_labelled(path)
     if not records:
         raise DatasetError(f"No usable records in {path}")
     screener = load_screener(model_dir, device=device)
@@ -66,5 +79,9 @@ def evaluate_dataset(
         }
     )
     return EvaluationRun(
-        model_version=screener.artifact.version, reports=reports, scores=frame, broken_lines=broken
+        model_version=screener.artifact.version,
+        reports=reports,
+        scores=frame,
+        broken_lines=broken,
+        skipped_files=tuple(skipped),
     )

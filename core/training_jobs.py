@@ -30,7 +30,7 @@ import pandas as pd
 
 from core.appdb import SqliteStore
 from core.artifact import METADATA_FILE, load_artifact
-from core.dataset import LABELS, LoadedDataset, ResumeRecord, load_datasets, parse_record, read_records
+from core.dataset import LABELS, LoadedDataset, ResumeRecord, load_datasets, read_records
 from core.datasets_catalog import DatasetInfo
 from core.embedding import Chunking, DocumentEmbedder, EmbeddingCache, WindowEncoder
 from core.errors import ConfigError, DatasetError, ShortlistError
@@ -151,34 +151,6 @@ def load_scored_sets(model_dir: Path) -> dict[str, ScoredSet]:
         return {name: ScoredSet.from_json(value) for name, value in data.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
-
-
-def parse_labelled_jsonl(data: bytes) -> tuple[list[ResumeRecord], int]:
-    """Records of an uploaded labelled JSONL file (``text`` and ``label`` per line), and the lines skipped."""
-    records: list[ResumeRecord] = []
-    skipped = 0
-    seen: set[str] = set()
-    for number, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError:
-            skipped += 1
-            continue
-        if isinstance(obj, dict) and "id" not in obj:
-            obj["id"] = f"line-{number}"  # an evaluation set needs labels and texts, not ids
-        record = parse_record(json.dumps(obj)) if isinstance(obj, dict) else None
-        if record is None or record.id in seen:
-            skipped += 1
-            continue
-        seen.add(record.id)
-        records.append(record)
-    if not records:
-        raise DatasetError(
-            "The evaluation file has no usable lines: each needs a text and a label (devops or other)"
-        )
-    return records, skipped
 
 
 def parse_gamma(value: str) -> float | str:

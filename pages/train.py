@@ -10,13 +10,13 @@ from core.classifier import Thresholds
 from core.datasets_catalog import list_datasets, resolve_datasets
 from core.errors import ShortlistError
 from core.evaluation import evaluate
+from core.labelled_sets import read_evaluation_upload
 from core.registry import activate, active_version, delete_version, list_versions, previous_version, rollback
 from core.training import TrainConfig
 from core.training_jobs import (
     TrainingRequest,
     load_scored_sets,
     parse_gamma,
-    parse_labelled_jsonl,
     versions_frame,
 )
 from pages.shared import encoder, md_escape, training_jobs, verdict_store
@@ -69,8 +69,9 @@ else:
     )
     seed = right.number_input("Seed", min_value=0, max_value=100_000, value=0, key="train_seed")
     upload = st.file_uploader(
-        "Optional: a labelled JSONL to evaluate on (one object per line with text and label: devops or other)",
-        type=["jsonl"],
+        "Optional: a labelled set to evaluate on: a JSONL (one object per line with text and label: devops or "
+        "other), or a ZIP of PDF resumes in folders named devops and other",
+        type=["jsonl", "zip"],
         key="train_eval_upload",
         help="Real, labelled resumes are the honest test of how well synthetic training transfers.",
     )
@@ -83,7 +84,10 @@ else:
         st.info("Choose at least one dataset.")
     elif start:
         try:
-            evaluation, skipped = parse_labelled_jsonl(upload.getvalue()) if upload else ([], 0)
+            with st.spinner("Reading the evaluation set…"):
+                evaluation, skipped = (
+                    read_evaluation_upload(upload.getvalue(), upload.name) if upload else ([], [])
+                )
             config = TrainConfig(
                 classifier=kind,  # type: ignore[arg-type]
                 C=float(c_value),
@@ -103,12 +107,9 @@ else:
         except ShortlistError as exc:
             st.error(f"Training could not start: {exc}")
         else:
-            note = (
-                f" {skipped} lines of the evaluation file were skipped: they need a text and a label."
-                if skipped
-                else ""
-            )
-            st.session_state["train_flash"] = "Training started." + note
+            note = f" Left out of the evaluation set: {'; '.join(skipped[:5])}" if skipped else ""
+            more = f" and {len(skipped) - 5} more." if len(skipped) > 5 else ""
+            st.session_state["train_flash"] = "Training started." + note + more
             st.rerun()
 
 

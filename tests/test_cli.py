@@ -68,6 +68,35 @@ def test_eval_reports_groups_and_writes_scores(
     assert all(0.0 <= float(row["score"]) <= 1.0 for row in rows)
 
 
+def test_eval_reads_pdfs_labelled_by_their_folder(
+    trained: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, model = trained
+    rng = np.random.default_rng(12)
+    for label, positive in (("devops", True), ("other", False)):
+        (tmp_path / "real" / label).mkdir(parents=True)
+        for i in range(3):
+            (tmp_path / "real" / label / f"{i}.pdf").write_bytes(resume_pdf(toy_text(rng, positive, 200)))
+    (tmp_path / "real" / "other" / "scan.pdf").write_bytes(scanned_pdf())
+    out = tmp_path / "scores.csv"
+    args = [
+        "eval",
+        "--data",
+        str(tmp_path / "real"),
+        "--model",
+        str(model),
+        "--out",
+        str(out),
+        "--device",
+        "cpu",
+    ]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "[all] n=6 devops=3" in printed and "skipped other/scan.pdf" in printed
+    rows = list(csv.DictReader(out.open()))
+    assert sorted(row["label"] for row in rows) == ["devops"] * 3 + ["other"] * 3
+
+
 def test_screen_folder_writes_the_ranked_csv(
     trained: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -15,6 +15,7 @@ from core.artifact import ARRAYS_FILE
 from core.datasets_catalog import DatasetInfo
 from core.embedding import Chunking
 from core.errors import ConfigError, DatasetError, IntegrityError
+from core.labelled_sets import parse_labelled_jsonl
 from core.registry import (
     activate,
     active_version,
@@ -31,7 +32,6 @@ from core.training_jobs import (
     TrainingRequest,
     load_scored_sets,
     parse_gamma,
-    parse_labelled_jsonl,
     run_training,
     versions_frame,
 )

@@ -3,9 +3,11 @@ evaluation on an uploaded set, and the registry (activate, roll back, delete) sw
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 import time
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +20,7 @@ import pages.shared
 from core.training_jobs import TrainingJob, TrainingJobStore
 from core.verdicts import VerdictStore
 from tests.conftest import FakeEncoder, toy_records
+from tests.pdf_factory import resume_pdf
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -143,6 +146,21 @@ def test_rejected_samples_are_left_out_and_an_uploaded_set_is_evaluated(starter:
     assert any(m.label == "ROC-AUC" for m in at.metric)
     row = registry(at).set_index("version").loc[job.version]
     assert row["classifier"] == "logreg" and row["balancing"] == "downsample" and row["excluded"] == 2
+
+
+def test_a_zip_of_labelled_pdfs_is_evaluated_and_unusable_files_are_named(starter: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for i, record in enumerate(toy_records(3, seed=5)):
+            archive.writestr(f"{record['label']}/{i}.pdf", resume_pdf(str(record["text"])))
+        archive.writestr("unsorted/who.pdf", resume_pdf("Site reliability engineer, Kubernetes"))
+    at = train_page()
+    at.file_uploader(key="train_eval_upload").set_value([("real.zip", buffer.getvalue(), "application/zip")])
+    at.button(key="train_start").click().run()
+    assert any("real.zip/unsorted/who.pdf: not in a folder named devops" in s.value for s in at.success)
+    job = wait_for_training()
+    assert job.status == "done", job.error
+    assert job.result["uploaded"]["n"] == 6
 
 
 def test_bad_parameters_are_refused_before_training(starter: Path) -> None:
