@@ -475,6 +475,8 @@ def versions_frame(versions: Sequence[ModelVersion], active: str | None) -> pd.D
         details = training.get("dataset_details") or []
         held_out = version.held_out
         uploaded = meta.get("metrics", {}).get("uploaded") or {}
+        thresholds = meta.get("thresholds", {}) if isinstance(meta.get("thresholds"), dict) else {}
+        derived = meta.get("derived_from", {}) if isinstance(meta.get("derived_from"), dict) else {}
         rows.append(
             {
                 "version": version.version,
@@ -491,6 +493,9 @@ def versions_frame(versions: Sequence[ModelVersion], active: str | None) -> pd.D
                 "C": config.get("C"),
                 "gamma": str(config.get("gamma", "")),
                 "balancing": config.get("balancing"),
+                "review from": thresholds.get("review"),
+                "shortlist from": thresholds.get("shortlist"),
+                "bands set from": derived.get("version", ""),
                 "ROC-AUC": held_out.get("roc_auc"),
                 "avg. precision": held_out.get("average_precision"),
                 "accuracy": held_out.get("accuracy"),

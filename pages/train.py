@@ -12,6 +12,7 @@ from core.errors import ShortlistError
 from core.evaluation import evaluate
 from core.labelled_sets import read_evaluation_upload
 from core.registry import activate, active_version, delete_version, list_versions, previous_version, rollback
+from core.threshold_versions import save_thresholds_as_version
 from core.training import TrainConfig
 from core.training_jobs import (
     TrainingRequest,
@@ -193,9 +194,25 @@ else:
         key=f"eval_thresholds_{pick}",
         help="Try other boundaries here; Screen has the same control for each run.",
     )
-    report = evaluate(
-        scored.labels, scored.probabilities, Thresholds(shortlist=high, review=low), group=set_name
-    )
+    chosen_bands = Thresholds(shortlist=high, review=low)
+    report = evaluate(scored.labels, scored.probabilities, chosen_bands, group=set_name)
+    unchanged = (low, high) == (float(stored.get("review", 0.5)), float(stored.get("shortlist", 0.5)))
+    if st.button(
+        "Save these boundaries as a new version",
+        key=f"save_bands_{pick}",
+        disabled=unchanged,
+        help="Same model, same scores, new band boundaries. Activate the new version below to use it on Screen.",
+    ):
+        try:
+            saved = save_thresholds_as_version(version, chosen_bands)
+        except ShortlistError as exc:
+            st.error(f"Could not save the boundaries: {exc}")
+        else:
+            st.session_state["train_flash"] = (
+                f"Saved {saved.version}: review from {low:.2f}, shortlist from {high:.2f}. "
+                "Activate it below to use it on Screen."
+            )
+            st.rerun()
     at_half = scored.at(0.5)
     for column, (label, value) in zip(
         st.columns(5),

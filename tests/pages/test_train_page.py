@@ -163,6 +163,23 @@ def test_a_zip_of_labelled_pdfs_is_evaluated_and_unusable_files_are_named(starte
     assert job.result["uploaded"]["n"] == 6
 
 
+def test_moved_band_boundaries_are_saved_as_a_new_version(starter: Path) -> None:
+    at = train_page()
+    job = train(at)
+    save = at.button(key=f"save_bands_{job.version}")
+    assert save.disabled  # nothing moved yet
+    at.slider(key=f"eval_thresholds_{job.version}").set_value((0.2, 0.8)).run()
+    at.button(key=f"save_bands_{job.version}").click().run()
+    assert not at.exception
+    assert any("review from 0.20, shortlist from 0.80" in s.value for s in at.success)
+    row = registry(at).set_index("version")
+    saved = row[row["bands set from"] == job.version]
+    assert len(saved) == 1
+    assert saved.iloc[0]["review from"] == pytest.approx(0.2) and saved.iloc[0][
+        "shortlist from"
+    ] == pytest.approx(0.8)
+
+
 def test_bad_parameters_are_refused_before_training(starter: Path) -> None:
     at = train_page()
     at.text_input(key="train_gamma").set_value("fast")
