@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.shared import active_version, device, md_escape
 from core.errors import ShortlistError
-from pages.shared import active_version, device, md_escape
 
 st.set_page_config(page_title="Shortlist", page_icon=":material/checklist:", layout="wide")
 
 PAGES = [
-    st.Page("pages/screen.py", title="Screen", icon=":material/checklist:", default=True),
-    st.Page("pages/generate.py", title="Generate", icon=":material/auto_awesome:"),
-    st.Page("pages/explore.py", title="Explore", icon=":material/query_stats:"),
-    st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
+    st.Page("app_pages/screen.py", title="Screen", icon=":material/checklist:", default=True),
+    st.Page("app_pages/generate.py", title="Generate", icon=":material/auto_awesome:"),
+    st.Page("app_pages/explore.py", title="Explore", icon=":material/query_stats:"),
+    st.Page("app_pages/train.py", title="Train", icon=":material/model_training:"),
 ]
 
 navigation = st.navigation(PAGES)

@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,12 +51,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def running_app(state: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a free port with its own state folder; yields the app's URL."""
     if not (bundled_model_dir() / "model.json").is_file():
         pytest.fail("The bundled model is missing")
     port = free_port()
-    state = tmp_path_factory.mktemp("e2e-state")
     env = {**os.environ, "SHORTLIST_STATE_DIR": str(state), "HF_HUB_OFFLINE": "1"}
     process = subprocess.Popen(
         [
@@ -92,6 +93,40 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_app(tmp_path_factory.mktemp("e2e-state")) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_server(tmp_path: Path) -> Iterator[str]:
+    """An app no browser has opened yet: the first request decides how Streamlit routes pages."""
+    with running_app(tmp_path / "state") as url:
+        yield url
+
+
+def test_a_link_straight_to_a_page_opens_it_inside_the_app(fresh_server: str) -> None:
+    """A bookmark or a reload on /train, as the first request after a restart, gets the app's navigation and
+    sidebar, not Streamlit's listing of every file in the pages folder (which a folder named pages/ causes)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        try:
+            page.goto(f"{fresh_server}/train", wait_until="domcontentloaded")
+            page.get_by_text("Train a model").first.wait_for(timeout=60_000)
+            navigation = page.get_by_test_id("stSidebarNav")
+            expect(navigation).to_contain_text("Screen", timeout=30_000)
+            entries = navigation.inner_text()
+            expect(page.get_by_text("Active model")).to_be_visible()
+        finally:
+            browser.close()
+    assert {"Screen", "Generate", "Explore", "Train"} <= set(entries.split())
+    assert "shared" not in entries and "app" not in entries.split()
 
 
 def test_upload_three_pdfs_and_see_the_ranked_table(server: str, tmp_path: Path) -> None:

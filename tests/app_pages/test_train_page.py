@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import pages.shared
+import app_pages.shared
 from core.training_jobs import TrainingJob, TrainingJobStore
 from core.verdicts import VerdictStore
 from tests.conftest import FakeEncoder, toy_records
@@ -37,7 +37,7 @@ def starter(page_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 def train_page() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60).run()
-    return at.switch_page("pages/train.py").run()
+    return at.switch_page("app_pages/train.py").run()
 
 
 def wait_for_training(timeout: float = 60.0) -> TrainingJob:
@@ -109,7 +109,7 @@ def test_progress_shows_while_training_and_a_second_job_cannot_start(
             gate.wait(timeout=30)
             return super().encode(texts, batch_size)
 
-    monkeypatch.setattr(pages.shared, "encoder", HeldEncoder)
+    monkeypatch.setattr(app_pages.shared, "encoder", HeldEncoder)
     at = train_page()
     try:
         at.button(key="train_start").click().run()

@@ -35,7 +35,7 @@ def starter(page_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 def explore() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60).run()
-    return at.switch_page("pages/explore.py").run()
+    return at.switch_page("app_pages/explore.py").run()
 
 
 def table_with(at: AppTest, column: str) -> pd.DataFrame | None:

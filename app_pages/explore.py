@@ -10,12 +10,12 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from app_pages.shared import active_version, encoder, md_escape, verdict_store
 from core import eda
 from core.datasets_catalog import list_datasets, resolve_datasets, stamps
 from core.embedding import Chunking, DocumentEmbedder, WindowEncoder
 from core.errors import ShortlistError
 from core.training_jobs import cached_embedder
-from pages.shared import active_version, encoder, md_escape, verdict_store
 
 VERDICT_FILTERS = {"all": "All samples", "": "Not reviewed yet", "accept": "Accepted", "reject": "Rejected"}
 

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from app_pages.shared import encoder, md_escape, training_jobs, verdict_store
 from core.classifier import Thresholds
 from core.datasets_catalog import list_datasets, resolve_datasets
 from core.errors import ShortlistError
@@ -20,7 +21,6 @@ from core.training_jobs import (
     parse_gamma,
     versions_frame,
 )
-from pages.shared import encoder, md_escape, training_jobs, verdict_store
 
 CLASSIFIERS = {"svm": "SVM (RBF kernel)", "linear": "Linear SVM", "logreg": "Logistic regression"}
 BALANCING = {"weights": "Class weights", "downsample": "Downsample the larger class", "none": "None"}

@@ -39,7 +39,7 @@ def generate_page(secrets: dict[str, Any] | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     # Some secrets always, so the machine's own ~/.streamlit/secrets.toml never leaks into a test.
     at.secrets.update(secrets or {"unrelated": "value"})
-    return at.switch_page("pages/generate.py").run()
+    return at.switch_page("app_pages/generate.py").run()
 
 
 def configure(

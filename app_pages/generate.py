@@ -8,6 +8,7 @@ import os
 import pandas as pd
 import streamlit as st
 
+from app_pages.shared import md_escape
 from core.errors import ShortlistError
 from core.generation import (
     GenerationSettings,
@@ -23,7 +24,6 @@ from core.generation import (
 from core.generation.planner import job_profile
 from core.generation.settings import is_local_endpoint
 from core.roles import get_profile
-from pages.shared import md_escape
 
 DEFAULTS = GenerationSettings()
 NO_KEY_HELP = (

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted(
     p.relative_to(ROOT).as_posix()
-    for p in (ROOT / "pages").glob("*.py")
+    for p in (ROOT / "app_pages").glob("*.py")
     if p.stem not in ("__init__", "shared")
 )
 

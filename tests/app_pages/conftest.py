@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-import pages.shared
+import app_pages.shared
 from core.embedding import DocumentEmbedder
 from core.registry import activate, user_models_dir
 from core.training import TrainConfig, train_model
@@ -26,7 +26,7 @@ def page_model(
     config = TrainConfig(chunking=fake_embedder.chunking)
     model_dir = train_model([data], user_models_dir() / "toy-v1", fake_embedder, config).model_dir
     activate("toy-v1")
-    monkeypatch.setattr(pages.shared, "encoder", FakeEncoder)
+    monkeypatch.setattr(app_pages.shared, "encoder", FakeEncoder)
     st.cache_resource.clear()
     yield model_dir
     st.cache_resource.clear()

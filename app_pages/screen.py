@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.shared import active_screener, md_escape, reviewer_token, run_store, screening_jobs
 from core.classifier import Thresholds
 from core.documents import DocumentLimits
 from core.errors import ShortlistError
@@ -12,7 +13,6 @@ from core.inputs import read_upload_zip
 from core.paths import samples_dir
 from core.redaction import blind, model_input
 from core.screening import filter_candidates, rank_candidates
-from pages.shared import active_screener, md_escape, reviewer_token, run_store, screening_jobs
 
 BANDS = ["shortlist", "review", "reject"]
 FLAG_HELP = {
