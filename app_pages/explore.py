@@ -165,12 +165,12 @@ with tab_samples:
         record, row = corpus.records[index], frame.iloc[index]
         pair = corpus.pairs()[index]
         st.caption(f"Sample {position + 1} of {matching.size} matching · id {md_escape(record.id)}")
-        facts = st.columns(5)
-        facts[0].metric("Label", record.label)
-        facts[1].metric("Role", row["role"])
-        facts[2].metric("Style", row["style"])
-        facts[3].metric("Words", int(row["words"]))
-        facts[4].metric("Verdict", row["verdict"] or "not reviewed")
+        # One line, not metrics: role and style names are long, and metric tiles cut them off.
+        st.markdown(
+            f"Label **{md_escape(record.label)}** · role **{md_escape(str(row['role']))}** · "
+            f"style **{md_escape(str(row['style']))}** · **{int(row['words'])}** words · "
+            f"verdict **{md_escape(str(row['verdict'] or 'not reviewed'))}**"
+        )
         buttons = st.columns(5)
         buttons[0].button("Next", key="sample_next", on_click=step_sample, args=(False,))
         buttons[1].button("Reroll", key="sample_reroll", on_click=step_sample, args=(True,))
