@@ -42,6 +42,16 @@ def user_models_dir() -> Path:
     return state_dir() / "models"
 
 
+def unused_version_name(stem: str, *also_reserved: Path) -> str:
+    """``stem``, or ``stem-2``, ``stem-3``...: the first name no user version (nor a folder in
+    ``also_reserved``, such as a staging area) has taken."""
+    name, suffix = stem, 1
+    while any((folder / name).exists() for folder in (user_models_dir(), *also_reserved)):
+        suffix += 1
+        name = f"{stem}-{suffix}"
+    return name
+
+
 def _active_file() -> Path:
     return state_dir() / "active_model.json"
 

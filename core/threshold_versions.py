@@ -15,27 +15,18 @@ from typing import Any
 from core.artifact import load_artifact, read_metadata, save_artifact
 from core.classifier import Thresholds
 from core.evaluation import evaluate
-from core.registry import ModelVersion, list_versions, user_models_dir
+from core.registry import ModelVersion, unused_version_name, user_models_dir
 from core.training_jobs import SCORES_FILE, load_scored_sets
 
 # Keys that save_artifact writes itself from the model, calibration, thresholds and chunking.
 _ARTIFACT_KEYS = ("format", "decision", "calibration", "thresholds", "chunking", "arrays_sha256")
 
 
-def _unused_name(stem: str) -> str:
-    taken = {version.version for version in list_versions()}
-    name, suffix = stem, 1
-    while name in taken or (user_models_dir() / name).exists():
-        suffix += 1
-        name = f"{stem}-{suffix}"
-    return name
-
-
 def save_thresholds_as_version(source: ModelVersion, thresholds: Thresholds) -> ModelVersion:
     """A new user version: ``source``'s model with ``thresholds``. Raises ``ModelError`` or ``IntegrityError``
     when the source does not load and verify."""
     artifact = load_artifact(source.path)
-    name = _unused_name(f"{datetime.now(UTC):%Y%m%d-%H%M%S}-bands")
+    name = unused_version_name(f"{datetime.now(UTC):%Y%m%d-%H%M%S}-bands")
     metadata: dict[str, Any] = {k: v for k, v in artifact.metadata.items() if k not in _ARTIFACT_KEYS}
     metadata["version"] = name
     metadata["created_at"] = datetime.now(UTC).isoformat(timespec="seconds")

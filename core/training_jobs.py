@@ -36,7 +36,7 @@ from core.embedding import Chunking, DocumentEmbedder, EmbeddingCache, WindowEnc
 from core.errors import ConfigError, DatasetError, ShortlistError
 from core.evaluation import EvaluationReport, evaluate
 from core.paths import cache_dir, state_dir
-from core.registry import ModelVersion, user_models_dir
+from core.registry import ModelVersion, unused_version_name, user_models_dir
 from core.training import TrainConfig, labels_of, split_indices, train_model
 
 log = logging.getLogger(__name__)
@@ -215,12 +215,7 @@ class TrainingJob:
 
 def new_version_name(classifier: str) -> str:
     """A readable, unused version name: time and classifier kind."""
-    stem = f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{classifier}"
-    name, suffix = stem, 1
-    while (user_models_dir() / name).exists() or (_staging_dir() / name).exists():
-        suffix += 1
-        name = f"{stem}-{suffix}"
-    return name
+    return unused_version_name(f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{classifier}", _staging_dir())
 
 
 def _staging_dir() -> Path:
