@@ -1,6 +1,6 @@
 """Scoring a labelled dataset with a model version and reporting per group, as ``shortlist eval`` does.
 
-The dataset is a JSONL file, or a folder or ZIP archive of PDFs labelled by their folder (``core.labelled_pdfs``).
+The dataset is a JSONL file, or a folder or ZIP archive of PDFs labelled by their folder (``core.labelled_sets``).
 Records flagged ``ambiguous`` (borderline main role) are reported separately and kept out of the headline
 figures, so the headline measures the cases where the label is not in doubt.
 """
