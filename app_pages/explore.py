@@ -11,11 +11,26 @@ import plotly.express as px
 import streamlit as st
 
 from app_pages.shared import active_version, encoder, md_escape, verdict_store
-from core import eda
-from core.datasets_catalog import list_datasets, resolve_datasets, stamps
-from core.embedding import Chunking, DocumentEmbedder, WindowEncoder
+from core.data import list_datasets, resolve_datasets, stamps
+from core.eda import (
+    LEAKAGE_TERMS,
+    Corpus,
+    category_counts,
+    corpus_frame,
+    distinctive_terms,
+    embed_corpus,
+    label_audit,
+    leakage,
+    length_summary,
+    load_corpus,
+    near_duplicates,
+    projection,
+    sample_order,
+    uncached_count,
+)
+from core.eda import token_lengths as count_token_lengths
+from core.embedding import Chunking, DocumentEmbedder, WindowEncoder, cached_embedder
 from core.errors import ShortlistError
-from core.training_jobs import cached_embedder
 
 VERDICT_FILTERS = {"all": "All samples", "": "Not reviewed yet", "accept": "Accepted", "reject": "Rejected"}
 
@@ -24,30 +39,30 @@ st.caption("Spot-check samples, look at the distributions, and reject what shoul
 
 
 @st.cache_data(show_spinner="Reading datasets…", max_entries=8)
-def load(keys: tuple[str, ...], stamp: tuple[tuple[str, int, int], ...]) -> eda.Corpus:
-    return eda.load_corpus(resolve_datasets(keys))
+def load(keys: tuple[str, ...], stamp: tuple[tuple[str, int, int], ...]) -> Corpus:
+    return load_corpus(resolve_datasets(keys))
 
 
 @st.cache_data(show_spinner="Counting encoder tokens…", max_entries=8)
 def token_lengths(
     fingerprint: str, _texts: list[str], _encoder: WindowEncoder, _chunking: Chunking
 ) -> pd.DataFrame:
-    return eda.token_lengths(_texts, _encoder, _chunking)
+    return count_token_lengths(_texts, _encoder, _chunking)
 
 
 @st.cache_data(show_spinner="Finding distinctive terms…", max_entries=8)
-def terms(fingerprint: str, _corpus: eda.Corpus) -> pd.DataFrame:
-    return eda.distinctive_terms(_corpus.records)
+def terms(fingerprint: str, _corpus: Corpus) -> pd.DataFrame:
+    return distinctive_terms(_corpus.records)
 
 
 @st.cache_data(show_spinner="Reading embeddings from the cache…", max_entries=4)
-def vectors(fingerprint: str, _corpus: eda.Corpus, _embedder: DocumentEmbedder) -> np.ndarray:
-    return eda.embed_corpus(_corpus.records, _embedder)
+def vectors(fingerprint: str, _corpus: Corpus, _embedder: DocumentEmbedder) -> np.ndarray:
+    return embed_corpus(_corpus.records, _embedder)
 
 
 @st.cache_data(show_spinner="Cross-validating labels…", max_entries=4)
 def audit(fingerprint: str, _vectors: np.ndarray, _labels: np.ndarray) -> pd.DataFrame:
-    return eda.label_audit(_vectors, _labels)
+    return label_audit(_vectors, _labels)
 
 
 def set_verdict(pairs: list[tuple[str, str]], verdict: str, note: str = "") -> None:
@@ -92,7 +107,7 @@ if "explore_flash" in st.session_state:
     st.success(st.session_state.pop("explore_flash"))
 
 verdicts = verdict_store().verdicts(chosen)
-frame = eda.corpus_frame(corpus)
+frame = corpus_frame(corpus)
 frame["verdict"] = [verdicts.get(pair, "") for pair in corpus.pairs()]
 rejected_pairs = {pair for pair, verdict in verdicts.items() if verdict == "reject"}
 counts = st.columns(5)
@@ -114,7 +129,7 @@ try:
     chunking = Chunking(**active_version().metadata.get("chunking", {}))
     embedder = cached_embedder(encoder(), chunking)
     embed_key = f"{fingerprint}|{embedder.encoder.encoder_id}|{chunking.key()}"
-    missing = eda.uncached_count(kept.records, embedder)
+    missing = uncached_count(kept.records, embedder)
 except (ShortlistError, TypeError) as exc:
     st.error(
         f"The encoder could not be loaded, so token lengths, duplicates, the map and the audit are not shown: {exc}"
@@ -132,7 +147,7 @@ if embedder is not None and missing > 0:
         def show(done: int, total: int) -> None:
             bar.progress(done / max(1, total), text=f"Embedding: {done} of {total}")
 
-        eda.embed_corpus(kept.records, embedder, show)
+        embed_corpus(kept.records, embedder, show)
         st.rerun()
 elif embedder is not None:
     matrix = vectors(embed_key, kept, embedder)
@@ -159,7 +174,7 @@ with tab_samples:
     if not matching.size:
         st.info("No samples match these filters.")
     else:
-        order = eda.sample_order(matching.size, st.session_state.get("sample_seed", 0))
+        order = sample_order(matching.size, st.session_state.get("sample_seed", 0))
         position = st.session_state.get("sample_pos", 0) % matching.size
         index = int(matching[order[position]])
         record, row = corpus.records[index], frame.iloc[index]
@@ -187,7 +202,7 @@ with tab_charts:
         px.bar(balance, x="label", y="records", color="dataset", title="Class balance"), key="chart_balance"
     )
     for column in ("role", "style"):
-        grouped = eda.category_counts(kept_frame, column)
+        grouped = category_counts(kept_frame, column)
         figure = px.bar(grouped, x=column, y="records", color="label", title=f"Records per {column}")
         st.plotly_chart(figure, key=f"chart_{column}")
     st.plotly_chart(
@@ -198,7 +213,7 @@ with tab_charts:
         st.info("Token lengths need the encoder, which could not be loaded.")
     else:
         lengths = token_lengths(embed_key, [r.text for r in kept.records], embedder.encoder, chunking)
-        summary = eda.length_summary(lengths, chunking.window_tokens)
+        summary = length_summary(lengths, chunking.window_tokens)
         figure = px.histogram(
             lengths.assign(label=kept_frame["label"]),
             x="tokens",
@@ -242,7 +257,7 @@ with tab_dupes:
             "Cosine similarity at least", 0.90, 1.0, 0.97, step=0.005, format="%.3f", key="dup_threshold"
         )
         accepted = [verdicts.get(pair) == "accept" for pair in kept.pairs()]
-        clusters = eda.near_duplicates(matrix, threshold, preferred=accepted)
+        clusters = near_duplicates(matrix, threshold, preferred=accepted)
         if not clusters:
             st.success("No near-duplicates at this threshold.")
         else:
@@ -280,7 +295,7 @@ with tab_map:
     elif len(kept) < 3:
         st.info("The map needs at least three records.")
     else:
-        projected = eda.projection(matrix, kept.labels())
+        projected = projection(matrix, kept.labels())
         points = pd.concat([kept_frame, projected.frame], axis=1)
         figure = px.scatter(
             points,
@@ -350,9 +365,9 @@ with tab_audit:
 
 with tab_leak:
     raw_terms = st.text_input(
-        "Label words to look for (comma separated)", ", ".join(eda.LEAKAGE_TERMS), key="leak_terms"
+        "Label words to look for (comma separated)", ", ".join(LEAKAGE_TERMS), key="leak_terms"
     )
-    leak = eda.leakage(kept.records, [term for term in raw_terms.split(",") if term.strip()])
+    leak = leakage(kept.records, [term for term in raw_terms.split(",") if term.strip()])
     if leak.empty:
         st.info("Enter at least one word to look for.")
     else:

@@ -9,11 +9,14 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.shared import md_escape
+from core.data import get_profile
 from core.errors import ShortlistError
 from core.generation import (
     GenerationSettings,
     JobStatus,
     cancel_job,
+    is_local_endpoint,
+    job_profile,
     job_records_path,
     job_status,
     list_jobs,
@@ -21,9 +24,6 @@ from core.generation import (
     resume_job,
     start_job,
 )
-from core.generation.planner import job_profile
-from core.generation.settings import is_local_endpoint
-from core.roles import get_profile
 
 DEFAULTS = GenerationSettings()
 NO_KEY_HELP = (

@@ -5,14 +5,19 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.shared import active_screener, md_escape, reviewer_token, run_store, screening_jobs
-from core.classifier import Thresholds
-from core.documents import DocumentLimits
+from core.documents import DocumentLimits, read_upload_zip
 from core.errors import ShortlistError
-from core.export import candidates_frame, to_csv_bytes, to_excel_bytes
-from core.inputs import read_upload_zip
+from core.model import Thresholds
 from core.paths import samples_dir
-from core.redaction import blind, model_input
-from core.screening import filter_candidates, rank_candidates
+from core.screening import (
+    blind,
+    candidates_frame,
+    filter_candidates,
+    model_input,
+    rank_candidates,
+    to_csv_bytes,
+    to_excel_bytes,
+)
 
 BANDS = ["shortlist", "review", "reject"]
 FLAG_HELP = {

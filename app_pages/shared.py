@@ -9,14 +9,11 @@ import re
 
 import streamlit as st
 
-from core.embedding import WindowEncoder, resolve_device
-from core.encoders import create_encoder
-from core.registry import ModelVersion, active_version
-from core.runs import RunStore, new_reviewer_token
-from core.screening import Screener, load_screener
-from core.screening_jobs import ScreeningJobs
-from core.training_jobs import TrainingJobs
-from core.verdicts import VerdictStore
+from core.data import VerdictStore
+from core.embedding import WindowEncoder, create_encoder, resolve_device
+from core.model import ModelVersion, active_version
+from core.screening import RunStore, Screener, ScreeningJobs, load_screener, new_reviewer_token
+from core.training import TrainingJobs
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
 

@@ -7,20 +7,24 @@ import plotly.express as px
 import streamlit as st
 
 from app_pages.shared import encoder, md_escape, training_jobs, verdict_store
-from core.classifier import Thresholds
-from core.datasets_catalog import list_datasets, resolve_datasets
+from core.data import list_datasets, resolve_datasets
+from core.documents import read_evaluation_upload
 from core.errors import ShortlistError
-from core.evaluation import evaluate
-from core.labelled_sets import read_evaluation_upload
-from core.registry import activate, active_version, delete_version, list_versions, previous_version, rollback
-from core.threshold_versions import save_thresholds_as_version
-from core.training import TrainConfig
-from core.training_jobs import (
-    TrainingRequest,
+from core.model import (
+    Thresholds,
+    activate,
+    active_version,
+    delete_version,
+    evaluate,
+    list_versions,
     load_scored_sets,
     parse_gamma,
+    previous_version,
+    rollback,
+    save_thresholds_as_version,
     versions_frame,
 )
+from core.training import TrainConfig, TrainingRequest
 
 CLASSIFIERS = {"svm": "SVM (RBF kernel)", "linear": "Linear SVM", "logreg": "Logistic regression"}
 BALANCING = {"weights": "Class weights", "downsample": "Downsample the larger class", "none": "None"}

@@ -34,12 +34,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # runnable as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from core.generation.planner import build_plan  # noqa: E402
-from core.generation.prompts import build_messages, max_tokens_for  # noqa: E402
-from core.generation.runner import run_job_async  # noqa: E402
-from core.generation.settings import GenerationSettings  # noqa: E402
-from core.roles import DEVOPS  # noqa: E402
-from tests.generation.fake_openai import FakeConfig, FakeOpenAI  # noqa: E402
+from core.data.roles import DEVOPS
+from core.generation.planner import build_plan
+from core.generation.prompts import build_messages, max_tokens_for
+from core.generation.runner import run_job_async
+from core.generation.settings import GenerationSettings
+from tests.generation.fake_openai import FakeConfig, FakeOpenAI
 
 
 @dataclass(frozen=True)

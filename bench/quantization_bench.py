@@ -30,10 +30,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.dataset import read_records  # noqa: E402
-from core.embedding import Chunking, SentenceTransformerEncoder, WindowEncoder, window_spans  # noqa: E402
-from core.openvino_encoder import OpenVINOEncoder  # noqa: E402
-from core.paths import starter_corpus_path  # noqa: E402
+from core.data.dataset import read_records
+from core.embedding.chunking import Chunking, window_spans
+from core.embedding.embedder import WindowEncoder
+from core.embedding.openvino_encoder import OpenVINOEncoder
+from core.embedding.torch_encoder import SentenceTransformerEncoder
+from core.paths import starter_corpus_path
 
 COSINE_BOUND = 0.99
 BATCH = 32

@@ -68,7 +68,7 @@ OBJECTS = (
 
 def resume_text(rng: random.Random, index: int) -> str:
     """A distinct, plausible resume of 350 to 900 words drawn from the role profile's vocabulary."""
-    from core.roles import DEVOPS
+    from core.data.roles import DEVOPS
 
     roles = [*DEVOPS.positives, *DEVOPS.hard_negatives, *DEVOPS.other_fields]
     role = roles[index % len(roles)]
@@ -122,7 +122,7 @@ def run_blog(folder: Path, started: float) -> dict[str, float]:
     from sentence_transformers import SentenceTransformer
     from sklearn.svm import SVC
 
-    from core.embedding import default_encoder_path
+    from core.embedding.torch_encoder import default_encoder_path
 
     model = SentenceTransformer(str(default_encoder_path()), device="cpu", local_files_only=True)
     # The blog's classifier: SVC(gamma="auto") fit on truncated embeddings of labelled texts.
@@ -147,9 +147,10 @@ OUR_PATHS = {"ours": ("auto", "auto"), "ours-torch-bf16": ("torch", "bf16"), "ou
 
 
 def run_ours(folder: Path, started: float, path_name: str, device: str) -> dict[str, float]:
-    from core.documents import DocumentLimits, parse_documents
+    from core.documents.batch import parse_documents
+    from core.documents.types import DocumentLimits
     from core.paths import bundled_model_dir
-    from core.screening import load_screener, screen_documents
+    from core.screening.screener import load_screener, screen_documents
 
     model_dir = bundled_model_dir() if (bundled_model_dir() / "model.json").is_file() else None
     if model_dir is None:

@@ -26,13 +26,16 @@ def main() -> None:
     from sklearn.metrics import average_precision_score, roc_auc_score
     from sklearn.model_selection import StratifiedKFold
 
-    from core.classifier import ResumeClassifier
-    from core.dataset import load_datasets
-    from core.embedding import Chunking, DocumentEmbedder, EmbeddingCache, SentenceTransformerEncoder, pool
+    from core.data.dataset import load_datasets
+    from core.data.roles import DEVOPS
+    from core.embedding.cache import EmbeddingCache
+    from core.embedding.chunking import Chunking, pool
+    from core.embedding.embedder import DocumentEmbedder
+    from core.embedding.torch_encoder import SentenceTransformerEncoder
+    from core.model.classifier import ResumeClassifier
     from core.paths import cache_dir, starter_corpus_path
-    from core.redaction import model_input
-    from core.roles import DEVOPS
-    from core.training import TrainConfig, labels_of, split_indices
+    from core.screening.redaction import model_input
+    from core.training.trainer import TrainConfig, labels_of, split_indices
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--data", type=Path, default=starter_corpus_path())

@@ -46,10 +46,8 @@ def _format_rate(value: float | None) -> str:
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
-    from core.documents import DocumentLimits, parse_documents
-    from core.export import candidates_frame, to_csv_bytes
-    from core.inputs import collect_inputs
-    from core.screening import load_screener, screen_documents
+    from core.documents import DocumentLimits, collect_inputs, parse_documents
+    from core.screening import candidates_frame, load_screener, screen_documents, to_csv_bytes
 
     limits = DocumentLimits()
     files = collect_inputs([Path(p) for p in args.paths], limits)
@@ -156,7 +154,7 @@ def _print_report(report: Any) -> None:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from core.evaluation_run import evaluate_dataset
+    from core.training import evaluate_dataset
 
     with _progress("scoring", "resume") as update:
         result = evaluate_dataset(
@@ -232,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=cmd_eval)
 
     try:
-        from core.generation.cli import add_generate_parser
+        from core.generation import add_generate_parser
     except ImportError:  # the generation engine is optional for screening-only installs
         pass
     else:

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.embedding import Chunking, DocumentEmbedder, Span
+from core.embedding.chunking import Chunking, Span
+from core.embedding.embedder import DocumentEmbedder
 
 WORD = re.compile(r"\w+")
 

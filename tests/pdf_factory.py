@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from fpdf import FPDF
 from fpdf.enums import EncryptionMethod, TextMode
 
-from core.documents import DocumentLimits, ParsedDocument, parse_pdf
+from core.documents.pdf import parse_pdf
+from core.documents.types import DocumentLimits, ParsedDocument
 
 RESUME_TEXT = (
     "Jane Example\n"

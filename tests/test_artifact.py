@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.artifact import ARRAYS_FILE, METADATA_FILE, load_artifact
 from core.errors import IntegrityError, ModelError
-from core.training import TrainConfig, train_model
+from core.model.artifact import ARRAYS_FILE, METADATA_FILE, load_artifact
+from core.training.trainer import TrainConfig, train_model
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_pickled_arrays_are_never_loaded(model_dir: Path) -> None:
     arrays = model_dir / ARRAYS_FILE
     np.savez(arrays, support_vectors=np.array([object()], dtype=object), dual_coef=np.zeros(1))
     meta = json.loads((model_dir / METADATA_FILE).read_text())
-    from core.artifact import file_sha256
+    from core.model.artifact import file_sha256
 
     meta["arrays_sha256"] = file_sha256(arrays)
     (model_dir / METADATA_FILE).write_text(json.dumps(meta))

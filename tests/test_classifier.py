@@ -3,9 +3,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.classifier import ResumeClassifier, Thresholds, choose_thresholds
 from core.errors import ConfigError
-from core.scoring import TorchScorer
+from core.model.classifier import ResumeClassifier, Thresholds, choose_thresholds
+from core.model.scoring import TorchScorer
 
 
 def unit_rows(rng: np.random.Generator, n: int, dim: int, shift: float) -> np.ndarray:
@@ -117,7 +117,7 @@ def test_thresholds_reject_an_impossible_order() -> None:
 
 
 def test_platt_scaling_stays_finite_on_separable_decisions() -> None:
-    from core.classifier import fit_platt
+    from core.model.classifier import fit_platt
 
     decision = np.concatenate([np.linspace(1.0, 3.0, 50), np.linspace(-3.0, -1.0, 50)])
     labels = np.array([1] * 50 + [0] * 50)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from core.documents import DocumentFlag, ParsedDocument, RejectionReason, document_from_json, document_to_json
-from core.documents_workers import IsolatedPool, Outcome
+from core.documents.types import (
+    DocumentFlag,
+    ParsedDocument,
+    RejectionReason,
+    document_from_json,
+    document_to_json,
+)
+from core.isolation import IsolatedPool, Outcome
 from tests.pdf_factory import echo_task, refuse_to_decode
 
 

@@ -16,15 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from core.documents import (
+from core.documents.batch import parse_documents
+from core.documents.pdf import normalise_text, parse_pdf
+from core.documents.types import (
     DocumentFlag,
     DocumentLimits,
     DocumentRejected,
     ParsedDocument,
     RejectionReason,
-    normalise_text,
-    parse_documents,
-    parse_pdf,
 )
 from core.errors import ConfigError, DocumentError
 from tests import pdf_factory as pdfs

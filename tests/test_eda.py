@@ -9,10 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core import eda
-from core.dataset import ResumeRecord
-from core.datasets_catalog import DatasetInfo, list_datasets, resolve_datasets
-from core.embedding import Chunking, DocumentEmbedder, EmbeddingCache
+from core.data.catalog import DatasetInfo, list_datasets, resolve_datasets
+from core.data.dataset import ResumeRecord
+from core.eda import analyses as eda
+from core.embedding.cache import EmbeddingCache
+from core.embedding.chunking import Chunking
+from core.embedding.embedder import DocumentEmbedder
 from core.errors import ConfigError, DatasetError
 from tests.conftest import DEVOPS_WORDS, OTHER_WORDS, FakeEncoder, toy_records
 

@@ -6,7 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.embedding import Chunking, DocumentEmbedder, EmbeddingCache, pool, window_spans
+from core.embedding.cache import EmbeddingCache
+from core.embedding.chunking import Chunking, pool, window_spans
+from core.embedding.embedder import DocumentEmbedder
 from core.errors import ConfigError
 
 

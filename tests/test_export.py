@@ -1,8 +1,8 @@
 import csv
 import io
 
-from core.export import EXPORT_COLUMNS, candidates_frame, to_csv_bytes
-from core.screening import Candidate
+from core.screening.export import EXPORT_COLUMNS, candidates_frame, to_csv_bytes
+from core.screening.screener import Candidate
 
 
 def candidate(**overrides) -> Candidate:

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from core.documents import DocumentLimits, RejectionReason, parse_pdf
+from core.documents.inputs import collect_inputs, read_upload_zip
+from core.documents.pdf import parse_pdf
+from core.documents.types import DocumentLimits, RejectionReason
 from core.errors import ConfigError, DocumentError
-from core.inputs import collect_inputs, read_upload_zip
 from tests import pdf_factory as pdfs
 
 PDF = b"%PDF-1.4 stand-in bytes"  # collecting never parses, so any bytes do

@@ -8,8 +8,8 @@ import zipfile
 import numpy as np
 import pytest
 
+from core.documents.labelled import label_of, labelled_pdf_records, read_evaluation_upload
 from core.errors import DatasetError, DocumentError
-from core.labelled_sets import label_of, labelled_pdf_records, read_evaluation_upload
 from tests.conftest import toy_text
 from tests.pdf_factory import resume_pdf, scanned_pdf
 

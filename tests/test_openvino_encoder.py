@@ -5,13 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.dataset import read_records
-from core.embedding import Chunking, DocumentEmbedder, SentenceTransformerEncoder
-from core.encoders import create_encoder, resolve_backend
+from core.data.dataset import read_records
+from core.embedding.backends import create_encoder, resolve_backend
+from core.embedding.chunking import Chunking
+from core.embedding.embedder import DocumentEmbedder
+from core.embedding.openvino_encoder import OpenVINOEncoder
+from core.embedding.torch_encoder import SentenceTransformerEncoder
 from core.errors import ConfigError, EncoderError
-from core.openvino_encoder import OpenVINOEncoder
 from core.paths import samples_dir, starter_corpus_path
-from core.screening import load_screener
+from core.screening.screener import load_screener
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-from core.redaction import blind, find_name, model_input
+from core.screening.redaction import blind, find_name, model_input
 
 RESUME = """Priya Raman
 DevOps Engineer | priya.raman@mailbox.example | +44 7700 900123 | linkedin.com/in/priyaraman

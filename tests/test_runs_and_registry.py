@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from core.artifact import ARRAYS_FILE
 from core.errors import ConfigError, IntegrityError
-from core.registry import activate, active_version, delete_version, list_versions, user_models_dir
-from core.runs import RunStore
-from core.screening import Candidate
-from core.training import TrainConfig, train_model
+from core.model.artifact import ARRAYS_FILE
+from core.model.registry import activate, active_version, delete_version, list_versions, user_models_dir
+from core.screening.runs import RunStore
+from core.screening.screener import Candidate
+from core.training.trainer import TrainConfig, train_model
 
 
 def candidate(file: str) -> Candidate:

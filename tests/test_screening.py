@@ -5,9 +5,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.redaction import model_input
-from core.screening import Candidate, filter_candidates, load_screener, rank_candidates, screen_files
-from core.training import TrainConfig, train_model
+from core.screening.redaction import model_input
+from core.screening.screener import Candidate, filter_candidates, load_screener, rank_candidates, screen_files
+from core.training.trainer import TrainConfig, train_model
 from tests.conftest import toy_text
 from tests.pdf_factory import resume_pdf, scanned_pdf, truncated_pdf, white_text_pdf
 

@@ -6,11 +6,12 @@ from collections import Counter
 
 import pytest
 
-from core.dataset import ResumeRecord, read_records
-from core.documents import RejectionReason, parse_documents
+from core.data.dataset import ResumeRecord, read_records
+from core.data.roles import DEVOPS
+from core.documents.batch import parse_documents
+from core.documents.types import RejectionReason
 from core.paths import samples_dir, starter_corpus_path
-from core.roles import DEVOPS
-from core.starter import overlapping_pairs
+from tools.starter import overlapping_pairs
 
 
 @pytest.fixture(scope="module")

@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from core.artifact import ARRAYS_FILE, file_sha256, load_artifact
-from core.classifier import Thresholds
-from core.datasets_catalog import DatasetInfo
-from core.embedding import Chunking
+from core.data.catalog import DatasetInfo
+from core.embedding.chunking import Chunking
 from core.errors import IntegrityError
-from core.evaluation import evaluate
-from core.registry import activate, active_version, list_versions
-from core.screening import load_screener
-from core.threshold_versions import save_thresholds_as_version
-from core.training import TrainConfig
-from core.training_jobs import TrainingRequest, load_scored_sets, run_training, versions_frame
+from core.model.artifact import ARRAYS_FILE, file_sha256, load_artifact
+from core.model.classifier import Thresholds
+from core.model.evaluation import evaluate, load_scored_sets
+from core.model.registry import activate, active_version, list_versions, versions_frame
+from core.model.threshold_versions import save_thresholds_as_version
+from core.screening.screener import load_screener
+from core.training.jobs import TrainingRequest, run_training
+from core.training.trainer import TrainConfig
 from tests.conftest import FakeEncoder, toy_records
 
 

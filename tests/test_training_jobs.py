@@ -11,12 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.artifact import ARRAYS_FILE
-from core.datasets_catalog import DatasetInfo
-from core.embedding import Chunking
+from core.data.catalog import DatasetInfo
+from core.documents.labelled import parse_labelled_jsonl
+from core.embedding.chunking import Chunking
 from core.errors import ConfigError, DatasetError, IntegrityError
-from core.labelled_sets import parse_labelled_jsonl
-from core.registry import (
+from core.model.artifact import ARRAYS_FILE
+from core.model.classifier import parse_gamma
+from core.model.evaluation import load_scored_sets
+from core.model.registry import (
     activate,
     active_version,
     delete_version,
@@ -24,17 +26,10 @@ from core.registry import (
     previous_version,
     rollback,
     user_models_dir,
-)
-from core.training import TrainConfig
-from core.training_jobs import (
-    TrainingJobs,
-    TrainingJobStore,
-    TrainingRequest,
-    load_scored_sets,
-    parse_gamma,
-    run_training,
     versions_frame,
 )
+from core.training.jobs import TrainingJobs, TrainingJobStore, TrainingRequest, run_training
+from core.training.trainer import TrainConfig
 from tests.conftest import FakeEncoder, toy_records
 
 CHUNKING = Chunking(window_tokens=40, overlap_tokens=8)

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from core.datasets_catalog import DatasetInfo
-from core.embedding import DocumentEmbedder
+from core.data.catalog import DatasetInfo
+from core.data.verdicts import VerdictStore
+from core.embedding.embedder import DocumentEmbedder
 from core.errors import ConfigError
 from core.paths import database_path
-from core.training import TrainConfig
-from core.training_jobs import TrainingRequest, run_training
-from core.verdicts import VerdictStore
+from core.training.jobs import TrainingRequest, run_training
+from core.training.trainer import TrainConfig
 from tests.conftest import toy_records
 
 

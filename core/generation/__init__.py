@@ -14,6 +14,7 @@ SDK), ``limiter`` (rate budget), ``validation``, ``dedup``, ``store`` (JSONL wit
 processes), ``worker`` (the worker's entry point) and ``cli`` (``shortlist generate``).
 """
 
+from core.generation.cli import add_generate_parser
 from core.generation.jobs import (
     cancel_job,
     is_running,
@@ -23,14 +24,24 @@ from core.generation.jobs import (
     resume_job,
     start_job,
 )
-from core.generation.settings import GenerationSettings, key_for, resolve_api_key, resolve_base_url
+from core.generation.planner import job_profile
+from core.generation.settings import (
+    GenerationSettings,
+    is_local_endpoint,
+    key_for,
+    resolve_api_key,
+    resolve_base_url,
+)
 from core.generation.status import JobStatus
 
 __all__ = [
     "GenerationSettings",
     "JobStatus",
+    "add_generate_parser",
     "cancel_job",
+    "is_local_endpoint",
     "is_running",
+    "job_profile",
     "job_records_path",
     "job_status",
     "key_for",

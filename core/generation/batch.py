@@ -18,13 +18,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.data.plan import PlannedItem
 from core.errors import GenerationError
 from core.generation.client import BatchInfo, LLMClient, RetryableError, TransientError, parse_chat_body
 from core.generation.context import JobContext
 from core.generation.limiter import RateLimitInfo
 from core.generation.store import AddOutcome
 from core.generation.validation import validate_reply
-from core.plan import PlannedItem
 
 BATCH_STATE_FILE = "batch.json"
 # Rounds that end with the batch failed and nothing collected before the job gives up.

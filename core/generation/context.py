@@ -6,13 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from core.dataset import ResumeRecord
+from core.data.dataset import ResumeRecord
+from core.data.plan import PlannedItem
+from core.data.roles import RoleProfile
 from core.generation.prompts import StyleExamples, build_messages, max_tokens_for
 from core.generation.settings import GenerationSettings
 from core.generation.status import StatusTracker
 from core.generation.store import AddOutcome, RecordStore
-from core.plan import PlannedItem
-from core.roles import RoleProfile
 
 ProgressCallback = Callable[[int, int], None]
 

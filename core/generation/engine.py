@@ -12,13 +12,13 @@ import asyncio
 import random
 from typing import Any
 
+from core.data.plan import PlannedItem
 from core.errors import GenerationError
 from core.generation.client import ChatReply, LLMClient, RateLimited, RequestRejected, TransientError
 from core.generation.context import JobContext
 from core.generation.limiter import CompletionEstimator, RateLimiter, backoff_delay
 from core.generation.prompts import estimate_prompt_tokens
 from core.generation.validation import validate_reply
-from core.plan import PlannedItem
 
 # A run of refused requests (400/404/422) means the endpoint cannot serve this job (model name, JSON mode).
 MAX_REFUSED_IN_A_ROW = 5

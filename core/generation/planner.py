@@ -1,4 +1,4 @@
-"""The plan of a job: :func:`core.plan.plan_items` over the job's profile, optionally narrowed to some roles.
+"""The plan of a job: :func:`core.data.plan.plan_items` over the job's profile, optionally narrowed to some roles.
 
 Narrowing the roles changes what is planned, so it must also change the ids, or a resumed job could mistake
 another plan's records for its own. The role subset is therefore folded into the seed the plan is keyed by.
@@ -10,10 +10,10 @@ import dataclasses
 import hashlib
 from collections import Counter
 
+from core.data.plan import PlannedItem, PlanSpec, plan_items
+from core.data.roles import RoleProfile, get_profile
 from core.errors import ConfigError
 from core.generation.settings import GenerationSettings
-from core.plan import PlannedItem, PlanSpec, plan_items
-from core.roles import RoleProfile, get_profile
 
 
 def plan_seed(settings: GenerationSettings) -> int:

@@ -11,11 +11,11 @@ import random
 from collections.abc import Mapping
 from pathlib import Path
 
-from core.dataset import read_records
+from core.data.dataset import read_records
+from core.data.plan import PlannedItem
+from core.data.roles import RoleProfile
 from core.errors import DatasetError
 from core.paths import starter_corpus_path
-from core.plan import PlannedItem
-from core.roles import RoleProfile
 
 EXAMPLES_PER_PROMPT = 2
 SNIPPET_LINES = 6

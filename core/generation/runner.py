@@ -16,7 +16,7 @@ import signal
 import threading
 from pathlib import Path
 
-from core.dataset import read_records
+from core.data.dataset import read_records
 from core.errors import ConfigError, DatasetError, GenerationError
 from core.generation.batch import BatchEngine
 from core.generation.client import LLMClient

@@ -2,7 +2,7 @@
 
 A write is refused when the id is already there (a resumed or second worker), the label's quota is full, or
 the text duplicates a stored one exactly or nearly. The checks and the append happen under the file's lock
-(threads and processes, see :func:`core.dataset.locked_dataset`); before checking, the store reads whatever
+(threads and processes, see :func:`core.data.dataset.locked_dataset`); before checking, the store reads whatever
 other processes appended since it last looked, so two writers never both write the same id or text.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from core.dataset import DatasetWriter, ResumeRecord, locked_dataset, parse_record
+from core.data.dataset import DatasetWriter, ResumeRecord, locked_dataset, parse_record
 from core.generation.dedup import NearDuplicateIndex, text_hash
 from core.generation.status import RESUMES_FILE
 

@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from core.plan import PlannedItem
+from core.data.plan import PlannedItem
 
 REJECT_REASONS = (
     "truncated",

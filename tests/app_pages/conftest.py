@@ -10,9 +10,9 @@ import pytest
 import streamlit as st
 
 import app_pages.shared
-from core.embedding import DocumentEmbedder
-from core.registry import activate, user_models_dir
-from core.training import TrainConfig, train_model
+from core.embedding.embedder import DocumentEmbedder
+from core.model.registry import activate, user_models_dir
+from core.training.trainer import TrainConfig, train_model
 from tests.conftest import FakeEncoder, toy_records
 
 

@@ -12,7 +12,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from core.verdicts import VerdictStore
+from core.data.verdicts import VerdictStore
 from tests.conftest import toy_records, toy_text
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.runs import RunStore
+from core.screening.runs import RunStore
 from tests.conftest import toy_text
 from tests.pdf_factory import resume_pdf, scanned_pdf
 

@@ -17,8 +17,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import app_pages.shared
-from core.training_jobs import TrainingJob, TrainingJobStore
-from core.verdicts import VerdictStore
+from core.data.verdicts import VerdictStore
+from core.training.jobs import TrainingJob, TrainingJobStore
 from tests.conftest import FakeEncoder, toy_records
 from tests.pdf_factory import resume_pdf
 

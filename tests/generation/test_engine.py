@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core.dataset import read_records
+from core.data.dataset import read_records
 from core.generation.planner import build_plan
 from core.generation.runner import run_job, run_job_async
 from core.generation.settings import GenerationSettings

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from core.data.plan import PlanSpec, plan_items
+from core.data.roles import DEVOPS
 from core.generation.planner import build_plan, plan_seed
 from core.generation.prompts import (
     build_messages,
@@ -13,8 +15,6 @@ from core.generation.prompts import (
     max_tokens_for,
 )
 from core.generation.settings import GenerationSettings
-from core.plan import PlanSpec, plan_items
-from core.roles import DEVOPS
 
 
 def test_plan_matches_core_plan_and_is_deterministic() -> None:

@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from core.dataset import ResumeRecord, append_record, read_ids, read_records, repair_torn_tail
+from core.data.dataset import ResumeRecord, append_record, read_ids, read_records, repair_torn_tail
 from core.generation.dedup import NearDuplicateIndex, normalise
 from core.generation.store import AddOutcome, RecordStore
 

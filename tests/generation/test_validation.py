@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from core.data.plan import PlannedItem
 from core.generation.validation import extract_resume, looks_english, validate_reply
-from core.plan import PlannedItem
 
 ITEM = PlannedItem(
     id="devops-devops-1",

@@ -1,0 +1,217 @@
+"""Documents to ranked candidates: score, band, evidence passage, flags and rejection reasons.
+
+A ``Screener`` bundles one verified model version with the encoder it was trained with. It scores the
+redacted text (``core.screening.redaction.model_input``), so names and contact details never move a score, and the same
+file with the same model always gets the same score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from core.documents.batch import parse_documents
+from core.documents.types import DocumentLimits, ParsedDocument
+from core.embedding.backends import Backend, create_encoder
+from core.embedding.cache import EmbeddingCache
+from core.embedding.device import Precision
+from core.embedding.embedder import DocumentEmbedder, WindowEncoder
+from core.errors import ModelError
+from core.model.artifact import ModelArtifact, load_artifact
+from core.model.classifier import Thresholds
+from core.paths import bundled_model_dir, cache_dir
+from core.screening.redaction import find_name, model_input
+
+ProgressCallback = Callable[[int, int], None]
+StepCallback = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class TextScore:
+    """The model's verdict on one text."""
+
+    probability: float
+    decision: float
+    evidence: str
+    window_probabilities: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One screened file. ``status`` is ``scored`` or ``rejected``; rejected files have no score or rank."""
+
+    file: str
+    sha256: str
+    status: str
+    name: str | None
+    text: str
+    pages: int
+    model_version: str
+    score: float | None = None
+    band: str | None = None
+    evidence: str = ""
+    rank: int | None = None
+    rejection: str | None = None
+    reason: str = ""
+    flags: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def scored(self) -> bool:
+        return self.status == "scored"
+
+
+class Screener:
+    """A model version plus its encoder: texts in, calibrated scores and evidence out."""
+
+    def __init__(self, artifact: ModelArtifact, embedder: DocumentEmbedder, device: str = "cpu"):
+        from core.model.scoring import TorchScorer
+
+        self.artifact = artifact
+        self.embedder = embedder
+        self.scorer = TorchScorer(artifact.model, device=device)
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return self.artifact.thresholds
+
+    def score_texts(
+        self, texts: Sequence[str], on_progress: ProgressCallback | None = None
+    ) -> list[TextScore]:
+        """Scores for ``texts`` in order. The evidence is the window whose own score is highest."""
+        inputs = [model_input(text) for text in texts]
+        embedded = self.embedder.embed(inputs, on_progress)
+        if not embedded:
+            return []
+        decisions = self.scorer.decision(np.stack([item.vector for item in embedded]))
+        window_counts = [len(item.spans) for item in embedded]
+        all_windows = [item.window_vectors for item in embedded if len(item.spans)]
+        window_decisions = self.scorer.decision(np.concatenate(all_windows)) if all_windows else np.zeros(0)
+        calibration = self.artifact.calibration
+        results: list[TextScore] = []
+        cursor = 0
+        for text, item, decision, count in zip(inputs, embedded, decisions, window_counts, strict=True):
+            windows = window_decisions[cursor : cursor + count]
+            cursor += count
+            evidence = ""
+            if count:
+                start, end = item.spans[int(np.argmax(windows))]
+                evidence = text[start:end]
+            results.append(
+                TextScore(
+                    probability=float(calibration.probability(np.array([decision]))[0]) if count else 0.0,
+                    decision=float(decision),
+                    evidence=evidence,
+                    window_probabilities=tuple(float(p) for p in calibration.probability(windows)),
+                )
+            )
+        return results
+
+
+def load_screener(
+    model_dir: Path | None = None,
+    device: str = "auto",
+    encoder: WindowEncoder | None = None,
+    use_cache: bool = True,
+    precision: Precision = "auto",
+    backend: Backend = "auto",
+) -> Screener:
+    """A screener for ``model_dir`` (the bundled model by default) on ``device``.
+
+    The real encoder is loaded unless one is given; a model trained with another encoder is refused.
+    ``backend`` ``auto`` runs the encoder with OpenVINO on the CPU (torch on CUDA); ``precision`` ``auto`` uses
+    bf16 on CPUs with bf16 units and fp16 on CUDA. ``backend="torch", precision="fp32"`` is the full-precision
+    path.
+    """
+    from core.embedding.device import resolve_device
+
+    artifact = load_artifact(model_dir or bundled_model_dir())
+    resolved = resolve_device(device)
+    window_encoder = encoder or create_encoder(resolved, precision, backend)
+    if window_encoder.encoder_id != artifact.encoder_id:
+        raise ModelError(
+            f"Model {artifact.version} was trained with encoder {artifact.encoder_id!r}, "
+            f"but {window_encoder.encoder_id!r} is loaded"
+        )
+    cache = EmbeddingCache(cache_dir() / "embeddings.sqlite3") if use_cache else None
+    embedder = DocumentEmbedder(window_encoder, artifact.chunking, cache)
+    return Screener(artifact, embedder, device=resolved)
+
+
+def rank_candidates(candidates: Sequence[Candidate], thresholds: Thresholds | None = None) -> list[Candidate]:
+    """Scored candidates first, best score first (ties by file name), ranked 1..n; rejected files after, unranked.
+
+    With ``thresholds``, bands are recomputed: a reviewer moving the band boundaries changes no score.
+    """
+    scored = sorted((c for c in candidates if c.scored), key=lambda c: (-(c.score or 0.0), c.file))
+    rejected = sorted((c for c in candidates if not c.scored), key=lambda c: c.file)
+    ranked = []
+    for rank, candidate in enumerate(scored, start=1):
+        band = thresholds.band(candidate.score or 0.0) if thresholds else candidate.band
+        ranked.append(replace(candidate, rank=rank, band=band))
+    return ranked + [replace(c, rank=None) for c in rejected]
+
+
+def screen_documents(
+    documents: Sequence[ParsedDocument], screener: Screener, on_progress: ProgressCallback | None = None
+) -> list[Candidate]:
+    """Candidates for parsed documents, ranked. Rejected documents are listed with their reason, never scored."""
+    version = screener.artifact.version
+    usable = [doc for doc in documents if doc.ok]
+    scores = screener.score_texts([doc.text for doc in usable], on_progress)
+    by_key = {id(doc): score for doc, score in zip(usable, scores, strict=True)}
+    candidates = []
+    for doc in documents:
+        candidate = Candidate(
+            file=doc.name,
+            sha256=doc.sha256,
+            status="rejected",
+            name=find_name(doc.text) if doc.text else None,
+            text=doc.text,
+            pages=doc.pages,
+            model_version=version,
+            flags=tuple(str(flag) for flag in doc.flags),
+            rejection=str(doc.rejection),
+            reason=doc.reason_message or "",
+        )
+        score = by_key.get(id(doc))
+        if score is not None:
+            candidate = replace(
+                candidate,
+                status="scored",
+                rejection=None,
+                score=score.probability,
+                band=screener.thresholds.band(score.probability),
+                evidence=score.evidence,
+                reason="; ".join(doc.flag_messages),
+            )
+        candidates.append(candidate)
+    return rank_candidates(candidates)
+
+
+def screen_files(
+    files: Sequence[tuple[str, bytes]],
+    screener: Screener,
+    limits: DocumentLimits | None = None,
+    on_step: StepCallback | None = None,
+) -> list[Candidate]:
+    """Parse then score ``files`` (name, bytes). ``on_step(step, done, total)`` reports both phases."""
+    limits = limits or DocumentLimits()
+    parse_progress = (lambda done, total: on_step("parsing", done, total)) if on_step else None
+    documents = parse_documents(files, limits=limits, on_progress=parse_progress)
+    score_progress = (lambda done, total: on_step("scoring", done, total)) if on_step else None
+    return screen_documents(documents, screener, score_progress)
+
+
+def filter_candidates(
+    candidates: Sequence[Candidate], bands: Sequence[str], query: str = ""
+) -> list[Candidate]:
+    """Candidates in ``bands`` whose name, file or text contains ``query`` (case-insensitive)."""
+    needle = query.strip().casefold()
+    return [
+        c
+        for c in candidates
+        if c.band in bands and (not needle or needle in f"{c.name or ''}\n{c.file}\n{c.text}".casefold())
+    ]

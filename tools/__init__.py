@@ -1,0 +1,1 @@
+"""Developer tools: building the starter corpora and sample PDFs (need the dev extra)."""
