@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.shared import active_screener, md_escape, reviewer_token, run_store, screening_jobs
-from core.documents import DocumentLimits, read_upload_zip
+from core.documents import DocumentLimits, InputCaps, upload_limits, upload_summary
 from core.errors import ShortlistError
 from core.model import Thresholds
 from core.paths import samples_dir
@@ -33,7 +33,7 @@ store = run_store()
 try:
     version, screener = active_screener()
 except ShortlistError as exc:
-    st.error(f"No model can be loaded: {exc}")
+    st.error(f"No model can be loaded: {md_escape(str(exc))}")
     st.stop()
 
 
@@ -42,34 +42,36 @@ def start_run(title: str, files: list[tuple[str, bytes]], keep: bool) -> None:
     st.session_state["run_id"] = run_id
 
 
+limits, caps = DocumentLimits(), InputCaps()
 with st.form("upload_form", clear_on_submit=True):
-    uploads = st.file_uploader(
-        "PDF resumes, or .zip archives of PDFs",
-        type=["pdf", "zip"],
+    # One uploader per kind, so that each states the limit that really applies to it.
+    pdf_uploads = st.file_uploader(
+        "PDF resumes",
+        type=["pdf"],
         accept_multiple_files=True,
         key="uploads",
+        max_upload_size=max(1, limits.max_bytes >> 20),
     )
+    zip_uploads = st.file_uploader(
+        "ZIP archives of PDF resumes",
+        type=["zip"],
+        accept_multiple_files=True,
+        key="archive_uploads",
+        max_upload_size=caps.max_upload_mb,
+    )
+    st.caption(upload_limits(limits, caps))
     keep_files = st.checkbox(
-        "Keep the uploaded PDFs with this run",
+        "Keep the uploaded files with this run",
         value=False,
         key="keep_files",
         help="Off by default: only the extracted results are saved.",
     )
     submitted = st.form_submit_button("Screen uploaded files", type="primary")
 if submitted:
-    limits = DocumentLimits()
-    files: list[tuple[str, bytes]] = []
-    for upload in uploads or []:
-        data = upload.getvalue()
-        if upload.name.lower().endswith(".zip"):
-            try:
-                files.extend(read_upload_zip(data, upload.name, limits))
-            except ShortlistError as exc:
-                st.error(f"{upload.name}: {exc}")
-        else:
-            files.append((upload.name, data))
+    # Archives are unpacked by the run itself, one member at a time; what cannot be screened is listed with it.
+    files = [(upload.name, upload.getvalue()) for upload in [*(pdf_uploads or []), *(zip_uploads or [])]]
     if files:
-        start_run(f"{len(files)} uploaded files", files, keep_files)
+        start_run(upload_summary([name for name, _ in files]), files, keep_files)
     else:
         st.warning("Choose at least one PDF or .zip file first.")
 
@@ -123,7 +125,7 @@ if not run.finished:
     progress()
     st.stop()
 if run.status != "done":
-    st.error(f"This run did not finish: {run.error}")
+    st.error(f"This run did not finish: {md_escape(run.error)}")
     st.stop()
 
 candidates = store.candidates(owner, run_id)

@@ -12,10 +12,12 @@ import streamlit as st
 from core.data import VerdictStore
 from core.embedding import WindowEncoder, create_encoder, resolve_device
 from core.model import ModelVersion, active_version
+from core.safe_text import without_controls
 from core.screening import RunStore, Screener, ScreeningJobs, load_screener, new_reviewer_token
 from core.training import TrainingJobs
 
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
+BACKTICK_RUNS = re.compile(r"`+")
+LINE_BREAKS = re.compile(r"[\r\n\t]+")
 
 
 @st.cache_resource(show_spinner="Loading the encoder…")
@@ -65,8 +67,20 @@ def reviewer_token() -> str:
 
 
 def md_escape(text: str) -> str:
-    """``text`` safe inside Markdown: file names and resume text must never render as links, images or HTML."""
-    return MARKDOWN_SPECIALS.sub(r"\\\1", text)
+    """``text`` as Markdown that shows it literally: an inline code span, for every name, id, path or message
+    that comes from a file, an archive, a dataset or a server.
+
+    Backslash escapes are not enough in Streamlit: its Markdown turns ``www.x.example`` and ``jane@x.example``
+    into links and ``:smile:`` into an emoji after escapes are resolved, in the text itself. Nothing inside a
+    code span is Markdown, HTML, a link, an emoji or a directive. The fence is one backtick longer than the
+    longest run of backticks in ``text``. Line breaks and tabs become spaces (as a code span would show them),
+    other control characters U+FFFD.
+    """
+    text = without_controls(LINE_BREAKS.sub(" ", text))
+    fence = "`" * (max((len(run) for run in BACKTICK_RUNS.findall(text)), default=0) + 1)
+    # CommonMark strips one space from each side of a code span, so the padding keeps a leading or trailing
+    # backtick from joining the fence and leaves the text's own spaces alone.
+    return f"{fence} {text} {fence}"
 
 
 @st.cache_resource

@@ -236,13 +236,19 @@ class IsolatedPool:
         self.close()
 
     def run(self, tasks: Sequence[tuple[Any, ...]]) -> Iterator[tuple[int, TaskResult]]:
-        """Run every task; yield each one's index and result as soon as it finishes (any order)."""
+        """Run every task; yield each one's index and result as soon as it finishes (any order).
+
+        ``tasks[index]`` is taken only when a worker is free to start that task, so ``tasks`` may be a lazy
+        sequence that reads each task's input then: the caller holds one input per worker, not all of them. If
+        taking a task raises, that task fails (``failed``, the exception's type in the detail) and the rest run.
+        """
         queue = deque(range(len(tasks)))
         remaining = len(tasks)
         while remaining:
             self._top_up(len(queue))
-            self._dispatch(queue, tasks)
-            for index, result in self._collect():
+            # Tasks that failed before reaching a worker are reported first; waiting for workers then could
+            # block with nothing in flight.
+            for index, result in self._dispatch(queue, tasks) or self._collect():
                 remaining -= 1
                 yield index, result
 
@@ -300,20 +306,25 @@ class IsolatedPool:
             raise DocumentError(f"Could not set up a document worker: {error!r}") from error
         return _Worker(process, conn, deadline=time.monotonic() + self._start_timeout_s)
 
-    def _dispatch(self, queue: deque[int], tasks: Sequence[tuple[Any, ...]]) -> None:
+    def _dispatch(self, queue: deque[int], tasks: Sequence[tuple[Any, ...]]) -> list[tuple[int, TaskResult]]:
+        """Send queued tasks to idle workers; returns the tasks that failed before reaching one."""
+        failed: list[tuple[int, TaskResult]] = []
         for worker in self._workers:
-            if not queue:
-                return
-            if not worker.ready or worker.task is not None:
-                continue
-            index = queue.popleft()
-            try:
-                worker.conn.send((index, tasks[index]))
-            except OSError:
-                queue.appendleft(index)  # the worker died while idle; the task is not to blame
-                continue
-            worker.task = index
-            worker.deadline = time.monotonic() + self._timeout_s
+            while queue and worker.ready and worker.task is None:
+                index = queue.popleft()
+                try:
+                    task = tasks[index]
+                except Exception as error:  # a lazy task whose input cannot be read fails alone
+                    failed.append((index, TaskResult(Outcome.failed, detail=type(error).__name__)))
+                    continue
+                try:
+                    worker.conn.send((index, task))
+                except OSError:
+                    queue.appendleft(index)  # the worker died while idle; the task is not to blame
+                    break
+                worker.task = index
+                worker.deadline = time.monotonic() + self._timeout_s
+        return failed
 
     def _collect(self) -> list[tuple[int, TaskResult]]:
         """Wait for the next event (a result, a dead worker, a deadline) and return the tasks it finished."""

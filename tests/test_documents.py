@@ -104,7 +104,7 @@ REJECTED_FILES: list[tuple[str, Callable[[], bytes], RejectionReason]] = [
     ("user-password", pdfs.user_password_pdf, R.encrypted),
     ("certificate-security", pdfs.certificate_encrypted_pdf, R.encrypted),
     ("scan", pdfs.scanned_pdf, R.no_text),
-    ("all-text-hidden", pdfs.only_hidden_text_pdf, R.no_text),
+    ("all-text-hidden", pdfs.only_hidden_text_pdf, R.only_hidden_text),
     ("too-many-pages", pdfs.many_pages_pdf, R.too_many_pages),
     ("decompression-bomb", pdfs.decompression_bomb_pdf, R.too_complex),
     ("deeply-nested", pdfs.deeply_nested_pdf, R.too_complex),
@@ -134,10 +134,26 @@ def test_oversized_file_is_rejected_before_parsing() -> None:
     assert document.rejection is R.too_large and document.pages == 0
 
 
-def test_text_hidden_everywhere_is_no_text_but_still_flagged() -> None:
+def test_text_hidden_everywhere_is_said_so_and_still_flagged() -> None:
     document = _parse(pdfs.only_hidden_text_pdf())
-    assert document.rejection is R.no_text
+    assert document.rejection is R.only_hidden_text
+    assert "invisible" in (document.reason_message or "") and "scan or a photo" not in document.reason_message
     assert document.flags == (DocumentFlag.hidden_text,) and document.hidden_text_chars > 200
+
+
+@pytest.mark.parametrize(("text", "words"), [("Hello Python developer", 3), ("CV", 1)])
+def test_a_few_words_are_too_little_text_with_the_word_count_not_a_scan(text: str, words: int) -> None:
+    document = _parse(pdfs.resume_pdf(text))
+    assert document.rejection is R.too_little_text
+    message = document.reason_message or ""
+    assert f"{words} word" in message and "too little text" in message.lower()
+    assert "No text layer" not in message
+    with pytest.raises(DocumentError, match=f"{words} word"):
+        document.require_text()
+
+
+def test_a_page_with_no_words_at_all_is_still_a_scan() -> None:
+    assert _parse(pdfs.scanned_pdf()).rejection is R.no_text
 
 
 def test_page_deadline_becomes_a_timeout_rejection() -> None:

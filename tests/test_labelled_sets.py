@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from core.documents.labelled import label_of, labelled_pdf_records, read_evaluation_upload
-from core.errors import DatasetError, DocumentError
+from core.errors import DatasetError
 from tests.conftest import toy_text
 from tests.pdf_factory import resume_pdf, scanned_pdf
 
@@ -73,6 +73,6 @@ def test_an_uploaded_jsonl_reports_its_skipped_lines() -> None:
     assert len(records) == 1 and notes == ["2 lines without a text and a label (devops or other)"]
 
 
-def test_a_damaged_zip_is_a_document_error() -> None:
-    with pytest.raises(DocumentError):
+def test_a_damaged_zip_says_why_nothing_could_be_used() -> None:
+    with pytest.raises(DatasetError, match=r"broken\.zip: Not a readable ZIP archive"):
         read_evaluation_upload(b"PK\x03\x04 not really a zip", "broken.zip")

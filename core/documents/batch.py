@@ -1,6 +1,10 @@
 """A batch of files parsed in isolated worker processes (:mod:`core.isolation`) with a wall-clock timeout and a
 memory cap per file, so a hostile file costs at most one worker, never the batch or the server. Results come
 back in input order.
+
+Inputs are read when a worker is free to parse them (:class:`core.documents.inputs.InputFile`), so a batch of
+archive members holds one member per worker in memory, never the whole expanded archive. Inputs skipped while
+collecting, or that cannot be read, come back as rejections with their reason.
 """
 
 from __future__ import annotations
@@ -9,7 +13,8 @@ import logging
 import warnings
 from collections.abc import Callable, Sequence
 
-from core.documents.pdf import parse_pdf, precheck
+from core.documents.inputs import InputFile, UnreadableInput, as_input
+from core.documents.pdf import parse_pdf, precheck_document
 from core.documents.types import (
     DEFAULT_LIMITS,
     DocumentLimits,
@@ -17,7 +22,9 @@ from core.documents.types import (
     RejectionReason,
     document_from_json,
     document_to_json,
-    rejected_document,
+    sha256_of,
+    skipped_document,
+    too_large_message,
 )
 from core.errors import ConfigError
 from core.isolation import IsolatedPool, Outcome, TaskResult
@@ -35,35 +42,77 @@ def _prepare_worker() -> None:
     warnings.simplefilter("ignore")
 
 
-def _from_task(name: str, data: bytes, result: TaskResult, limits: DocumentLimits) -> ParsedDocument:
+def _from_task(name: str, sha256: str, result: TaskResult, limits: DocumentLimits) -> ParsedDocument:
     """A worker's result, or the rejection for a worker that failed at the task."""
     if result.outcome is Outcome.done and isinstance(result.value, ParsedDocument):
         return result.value
     if result.outcome is Outcome.timeout:
-        return rejected_document(name, data, RejectionReason.timeout, result.detail)
-    if result.outcome is Outcome.out_of_memory:
-        detail = f"{result.detail} with {limits.memory_mb} MB of parse memory"
-        return rejected_document(name, data, RejectionReason.too_complex, detail)
-    if result.outcome is Outcome.died:
-        return rejected_document(name, data, RejectionReason.too_complex, result.detail)
-    return rejected_document(name, data, RejectionReason.corrupt, f"parser raised {result.detail}")
+        reason, detail = RejectionReason.timeout, result.detail
+    elif result.outcome is Outcome.out_of_memory:
+        reason, detail = (
+            RejectionReason.too_complex,
+            f"{result.detail} with {limits.memory_mb} MB of parse memory",
+        )
+    elif result.outcome is Outcome.died:
+        reason, detail = RejectionReason.too_complex, result.detail
+    else:
+        reason, detail = RejectionReason.corrupt, f"parser raised {result.detail}"
+    return ParsedDocument(name=name, sha256=sha256, rejection=reason, detail=detail)
+
+
+class _Settled(Exception):
+    """Raised by :class:`_ParseTasks` for an input decided while reading it: the pool reports the task as failed
+    without a worker, and the decision is kept in ``_ParseTasks.settled``."""
+
+
+class _ParseTasks(Sequence[tuple[bytes, str, DocumentLimits]]):
+    """The parse tasks of the queued inputs, each read when the pool takes it (see ``IsolatedPool.run``).
+
+    An input that cannot be read, or that the cheap checks reject (empty, not a PDF, too large), never reaches a
+    worker: its document is kept in :attr:`settled`. Each read input's hash is kept for the rejections that only
+    the parent can report (a timeout, a dead worker).
+    """
+
+    def __init__(self, inputs: Sequence[InputFile], limits: DocumentLimits) -> None:
+        self._inputs = inputs
+        self._limits = limits
+        self.sha256: dict[int, str] = {}
+        self.settled: dict[int, ParsedDocument] = {}
+
+    def __len__(self) -> int:
+        return len(self._inputs)
+
+    def __getitem__(self, index: int) -> tuple[bytes, str, DocumentLimits]:  # type: ignore[override]
+        item = self._inputs[index]
+        try:
+            data = item.read()
+        except UnreadableInput as error:
+            self.settled[index] = skipped_document(item.name, error.reason, error.message)
+            raise _Settled from error
+        early = precheck_document(data, item.name, self._limits)
+        if early is not None:
+            self.settled[index] = early
+            raise _Settled
+        self.sha256[index] = sha256_of(data)
+        return data, item.name, self._limits
 
 
 def parse_documents(
-    files: Sequence[tuple[str, bytes]],
+    files: Sequence[InputFile | tuple[str, bytes]],
     limits: DocumentLimits = DEFAULT_LIMITS,
     workers: int = 2,
     on_progress: ProgressCallback | None = None,
     *,
     parser: Parser = parse_pdf,
 ) -> list[ParsedDocument]:
-    """Parse ``(name, bytes)`` pairs in worker processes; one result per file, in input order.
+    """Parse inputs (or ``(name, bytes)`` pairs) in worker processes; one result per input, in input order.
 
     Each file gets ``limits.timeout_s`` of wall-clock time (a hung worker is killed and replaced: ``timeout``)
     and ``limits.memory_mb`` of extra address space (``MemoryError`` or a dead worker: ``too_complex``). No
-    file's content can make this raise. ``on_progress(done, total)`` is called after every file.
-    ``parser`` replaces :func:`parse_pdf` in the workers (tests inject misbehaving ones); it must be an
-    importable top-level function.
+    file's content can make this raise. An input is read only when a worker is free for it; one skipped while
+    collecting, or that cannot be read, is a rejection with its reason. ``on_progress(done, total)`` is called
+    after every input. ``parser`` replaces :func:`parse_pdf` in the workers (tests inject misbehaving ones); it
+    must be an importable top-level function.
 
     Raises:
         ConfigError: ``workers`` is below 1.
@@ -71,7 +120,8 @@ def parse_documents(
     """
     if workers < 1:
         raise ConfigError(f"workers must be at least 1, got {workers}")
-    total = len(files)
+    inputs = [as_input(file) for file in files]
+    total = len(inputs)
     results: list[ParsedDocument | None] = [None] * total
     done = 0
 
@@ -83,14 +133,17 @@ def parse_documents(
             on_progress(done, total)
 
     queued: list[int] = []
-    for position, (name, data) in enumerate(files):
-        early = precheck(data, limits)  # no need to ship a 2 GB upload to a worker to learn it is too large
-        if early is None:
-            queued.append(position)
+    for position, item in enumerate(inputs):
+        if item.skipped is not None:
+            finish(position, skipped_document(item.name, item.skipped, item.message))
+        elif item.size > limits.max_bytes:  # known without reading: no need to read or ship it to learn that
+            detail = f"over the {limits.max_bytes:,}-byte limit"
+            message = too_large_message(limits)
+            finish(position, skipped_document(item.name, RejectionReason.too_large, message, detail))
         else:
-            finish(position, rejected_document(name, data, *early))
+            queued.append(position)
     if queued:
-        tasks = [(files[position][1], files[position][0], limits) for position in queued]
+        tasks = _ParseTasks([inputs[position] for position in queued], limits)
         pool = IsolatedPool(
             parser,
             workers=min(workers, len(queued)),
@@ -102,8 +155,11 @@ def parse_documents(
         )
         with pool:
             for index, result in pool.run(tasks):
-                name, data = files[queued[index]]
-                finish(queued[index], _from_task(name, data, result, limits))
+                settled = tasks.settled.pop(index, None)
+                name = inputs[queued[index]].name
+                finish(
+                    queued[index], settled or _from_task(name, tasks.sha256.pop(index, ""), result, limits)
+                )
     return [document for document in results if document is not None]
 
 

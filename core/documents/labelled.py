@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 
 from core.data.dataset import LABELS, ResumeRecord, parse_record
 from core.documents.batch import ProgressCallback, parse_documents
-from core.documents.inputs import read_upload_zip
+from core.documents.inputs import InputFile, as_input, collect_uploads
 from core.documents.types import DEFAULT_LIMITS, DocumentLimits
 from core.errors import DatasetError
 
@@ -66,7 +66,7 @@ def label_of(name: str) -> str | None:
 
 
 def labelled_pdf_records(
-    files: Sequence[tuple[str, bytes]],
+    files: Sequence[InputFile | tuple[str, bytes]],
     limits: DocumentLimits = DEFAULT_LIMITS,
     on_progress: ProgressCallback | None = None,
 ) -> tuple[list[ResumeRecord], list[SkippedFile]]:
@@ -76,20 +76,22 @@ def labelled_pdf_records(
         DatasetError: no file could be used, with the reason of the first one skipped.
     """
     skipped: list[SkippedFile] = []
-    labelled: list[tuple[str, bytes, str]] = []
-    for name, data in files:
-        label = label_of(name)
-        if label is None:
-            skipped.append(SkippedFile(name, f"not in a folder named {' or '.join(LABELS)}"))
+    labelled: list[tuple[InputFile, str]] = []
+    for item in map(as_input, files):
+        label = label_of(item.name)
+        if item.skipped is not None:
+            skipped.append(SkippedFile(item.name, item.message or item.skipped.message))
+        elif label is None:
+            skipped.append(SkippedFile(item.name, f"not in a folder named {' or '.join(LABELS)}"))
         else:
-            labelled.append((name, data, label))
-    parsed = parse_documents([(name, data) for name, data, _ in labelled], limits, on_progress=on_progress)
+            labelled.append((item, label))
+    parsed = parse_documents([item for item, _ in labelled], limits, on_progress=on_progress)
     records: list[ResumeRecord] = []
-    for (name, _, label), document in zip(labelled, parsed, strict=True):
+    for (item, label), document in zip(labelled, parsed, strict=True):
         if document.rejection is not None:
-            skipped.append(SkippedFile(name, document.rejection.message))
+            skipped.append(SkippedFile(item.name, document.reason_message or str(document.rejection)))
             continue
-        records.append(ResumeRecord(id=name, text=document.text, label=label, role="unknown"))
+        records.append(ResumeRecord(id=item.name, text=document.text, label=label, role="unknown"))
     if not records:
         first = f" ({skipped[0].name}: {skipped[0].reason})" if skipped else ""
         raise DatasetError(
@@ -103,11 +105,10 @@ def read_evaluation_upload(data: bytes, name: str) -> tuple[list[ResumeRecord], 
     one line per thing skipped, for the user.
 
     Raises:
-        DatasetError: nothing usable in the upload.
-        DocumentError: the ZIP cannot be read.
+        DatasetError: nothing usable in the upload (an unreadable ZIP says why).
     """
     if name.lower().endswith(".zip"):
-        records, skipped_files = labelled_pdf_records(read_upload_zip(data, name))
+        records, skipped_files = labelled_pdf_records(collect_uploads([(name, data)]))
         return records, [f"{file.name}: {file.reason}" for file in skipped_files]
     records, skipped_lines = parse_labelled_jsonl(data)
     notes = [f"{skipped_lines} lines without a text and a label (devops or other)"] if skipped_lines else []

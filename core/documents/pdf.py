@@ -22,6 +22,7 @@ from core.documents.types import (
     RejectionReason,
     rejected_document,
     sha256_of,
+    too_large_message,
 )
 from core.documents.visibility import Box, HiddenReason, PageResources, VisibilityTracker
 
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
 # Readers accept a header anywhere in the first 1024 bytes (mail gateways and web forms prepend junk).
 HEADER_SEARCH_BYTES = 1024
 _MIB = 1 << 20
-# Fewer visible non-space characters than this across all pages means a scan or an empty template.
+# Fewer visible non-space characters than this across all pages is too little to screen: a scan (no words at
+# all), a file whose text is hidden, or a few words ("Hello Python developer").
 MIN_TEXT_CHARS = 30
 # Less hidden text than this is noise (a stray white space glyph, a hairline label), not keyword stuffing.
 HIDDEN_FLAG_MIN_CHARS = 20
@@ -71,6 +73,15 @@ def precheck(data: bytes, limits: DocumentLimits) -> tuple[RejectionReason, str]
     if _header_offset(data) < 0:
         return RejectionReason.not_pdf, _sniff(data)
     return None
+
+
+def precheck_document(data: bytes, name: str, limits: DocumentLimits) -> ParsedDocument | None:
+    """The rejection :func:`precheck` finds, as a document; None when the file may be a PDF."""
+    early = precheck(data, limits)
+    if early is None:
+        return None
+    message = too_large_message(limits) if early[0] is RejectionReason.too_large else ""
+    return rejected_document(name, data, *early, message=message)
 
 
 def _header_offset(data: bytes) -> int:
@@ -330,8 +341,7 @@ def _assemble(
         return rejected_document(name, data, reason, f"every page failed: {detail}", **common)
     text = normalise_text("\n\n".join(extraction.texts))
     if _meaningful_chars(text) < MIN_TEXT_CHARS:
-        note = "all visible text is hidden" if extraction.hidden_chars else "no text layer"
-        return rejected_document(name, data, RejectionReason.no_text, f"{note}{hidden}", **common)
+        return _too_little_text(data, name, text, extraction, common)
     truncated = extraction.truncated or len(text) > limits.max_chars
     text = _truncate(text, limits.max_chars)
     partial = (DocumentFlag.partial_text,) if truncated or extraction.failed_pages else ()
@@ -348,6 +358,26 @@ def _assemble(
     )
 
 
+def _too_little_text(
+    data: bytes, name: str, text: str, extraction: _Extraction, common: dict[str, Any]
+) -> ParsedDocument:
+    """The rejection of a file with too little visible text, telling a scan (no words at all), a file whose
+    text is hidden, and a file with a few words apart: each needs a different request to the applicant."""
+    words = len(text.split())
+    hidden = _hidden_detail(extraction)
+    if extraction.hidden_chars >= HIDDEN_FLAG_MIN_CHARS:
+        detail = f"{words} visible words{hidden}"
+        return rejected_document(name, data, RejectionReason.only_hidden_text, detail, **common)
+    if words == 0:
+        return rejected_document(name, data, RejectionReason.no_text, f"no text layer{hidden}", **common)
+    message = (
+        f"Too little text to screen: {words} word{'s' if words != 1 else ''} "
+        "(perhaps a scan with a caption, or an unfinished export): ask for the full resume as a text-based PDF"
+    )
+    detail = f"{words} words, {_meaningful_chars(text)} characters{hidden}"
+    return rejected_document(name, data, RejectionReason.too_little_text, detail, message=message, **common)
+
+
 def parse_pdf(data: bytes, name: str, limits: DocumentLimits = DEFAULT_LIMITS) -> ParsedDocument:
     """Parse one PDF in this process and return its visible text or a typed rejection; never raises.
 
@@ -355,9 +385,9 @@ def parse_pdf(data: bytes, name: str, limits: DocumentLimits = DEFAULT_LIMITS) -
     a parse stuck inside one page, and only a worker has a memory cap.
     """
     deadline = time.monotonic() + limits.timeout_s
-    early = precheck(data, limits)
+    early = precheck_document(data, name, limits)
     if early is not None:
-        return rejected_document(name, data, *early)
+        return early
     from pypdf import apply_configuration
 
     try:

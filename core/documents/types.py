@@ -35,17 +35,28 @@ DEFAULT_LIMITS = DocumentLimits()
 
 
 class RejectionReason(StrEnum):
-    """Why a file produced no usable text. :attr:`message` is written for recruiters."""
+    """Why a file produced no usable text, or was not read at all. :attr:`message` is written for recruiters.
+
+    The first group comes from parsing a file; the second from collecting the inputs of a run, for files that
+    are listed with their reason instead of being parsed.
+    """
 
     not_pdf = "not_pdf"
     empty = "empty"
     corrupt = "corrupt"
     encrypted = "encrypted"
     no_text = "no_text"
+    too_little_text = "too_little_text"
+    only_hidden_text = "only_hidden_text"
     too_large = "too_large"
     too_many_pages = "too_many_pages"
     timeout = "timeout"
     too_complex = "too_complex"
+
+    nested_archive = "nested_archive"
+    unsafe_path = "unsafe_path"
+    unreadable_archive = "unreadable_archive"
+    over_run_limit = "over_run_limit"
 
     @property
     def message(self) -> str:
@@ -59,12 +70,27 @@ _REJECTION_MESSAGES = {
     RejectionReason.corrupt: "Damaged PDF that cannot be read: ask the applicant for a fresh export",
     RejectionReason.encrypted: "Password-protected: ask the applicant for an unprotected copy",
     RejectionReason.no_text: "No text layer (a scan or a photo of a resume): ask for a text-based PDF",
+    RejectionReason.too_little_text: (
+        "Too little text to screen (a few words): ask for the full resume as a text-based PDF"
+    ),
+    RejectionReason.only_hidden_text: (
+        "Its text is invisible to a reader (an OCR layer over a scan, or white, tiny, clipped or off-page type): "
+        "check it by hand, or ask for a text-based PDF"
+    ),
     RejectionReason.too_large: "File too large for screening: ask for a smaller PDF",
     RejectionReason.too_many_pages: "Too many pages for a resume: ask for a shorter version",
     RejectionReason.timeout: "Took too long to read, so it was skipped: check the file by hand",
     RejectionReason.too_complex: (
         "Too complex to read safely (exhausted memory or nesting limits): check the file by hand"
     ),
+    RejectionReason.nested_archive: (
+        "An archive inside the archive, not opened: unpack it and upload the PDFs or the inner archive"
+    ),
+    RejectionReason.unsafe_path: (
+        "Skipped: its path in the archive leads outside it (../ or an absolute path), as only an attack would"
+    ),
+    RejectionReason.unreadable_archive: "Damaged or unsupported ZIP archive: re-create the archive",
+    RejectionReason.over_run_limit: "Over the limits of one run: screen it in another run",
 }
 
 
@@ -93,8 +119,8 @@ _FLAG_MESSAGES = {
 class DocumentRejected(DocumentError):
     """Raised by :meth:`ParsedDocument.require_text` for a file that has no usable text."""
 
-    def __init__(self, name: str, reason: RejectionReason) -> None:
-        super().__init__(f"{name}: {reason.message}")
+    def __init__(self, name: str, reason: RejectionReason, message: str | None = None) -> None:
+        super().__init__(f"{name}: {message or reason.message}")
         self.name = name
         self.reason = reason
 
@@ -111,6 +137,7 @@ class ParsedDocument:
     detail: str = ""  # for logs; never contains resume text
     flags: tuple[DocumentFlag, ...] = field(default_factory=tuple)
     hidden_text_chars: int = 0
+    message: str = ""  # for recruiters, when it says more than the rejection's own message (a count, a limit)
 
     @property
     def ok(self) -> bool:
@@ -120,7 +147,9 @@ class ParsedDocument:
     @property
     def reason_message(self) -> str | None:
         """The recruiter-facing rejection message, or None for a usable file."""
-        return None if self.rejection is None else self.rejection.message
+        if self.rejection is None:
+            return None
+        return self.message or self.rejection.message
 
     @property
     def flag_messages(self) -> tuple[str, ...]:
@@ -130,7 +159,7 @@ class ParsedDocument:
     def require_text(self) -> str:
         """The text, or :class:`DocumentRejected` (a :class:`DocumentError`) when the file was rejected."""
         if self.rejection is not None:
-            raise DocumentRejected(self.name, self.rejection)
+            raise DocumentRejected(self.name, self.rejection, self.reason_message)
         return self.text
 
 
@@ -145,6 +174,7 @@ def document_to_json(document: ParsedDocument) -> dict[str, Any]:
         "detail": document.detail,
         "flags": [str(flag) for flag in document.flags],
         "hidden_text_chars": document.hidden_text_chars,
+        "message": document.message,
     }
 
 
@@ -160,7 +190,13 @@ def document_from_json(values: dict[str, Any]) -> ParsedDocument:
         detail=str(values["detail"]),
         flags=tuple(DocumentFlag(flag) for flag in values["flags"]),
         hidden_text_chars=int(values["hidden_text_chars"]),
+        message=str(values["message"]),
     )
+
+
+def too_large_message(limits: DocumentLimits) -> str:
+    """The recruiter-facing rejection of a file over ``limits.max_bytes``, with the limit."""
+    return f"File too large for screening (over {limits.max_bytes / _MIB:g} MB): ask for a smaller PDF"
 
 
 def sha256_of(data: bytes) -> str:
@@ -176,7 +212,9 @@ def rejected_document(
     pages: int = 0,
     flags: tuple[DocumentFlag, ...] = (),
     hidden_text_chars: int = 0,
+    message: str = "",
 ) -> ParsedDocument:
+    """A rejection of the file ``data``; ``message`` replaces the reason's own message for recruiters."""
     return ParsedDocument(
         name=name,
         sha256=sha256_of(data),
@@ -185,4 +223,14 @@ def rejected_document(
         detail=detail,
         flags=flags,
         hidden_text_chars=hidden_text_chars,
+        message=message,
+    )
+
+
+def skipped_document(
+    name: str, reason: RejectionReason, message: str = "", detail: str = ""
+) -> ParsedDocument:
+    """An input listed with its reason without being read, so with no content hash (``sha256`` is empty)."""
+    return ParsedDocument(
+        name=name, sha256="", rejection=reason, detail=detail or str(reason), message=message
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from core.documents.batch import parse_documents
+from core.documents.inputs import InputCaps, collect_uploads
 from core.documents.types import DocumentLimits, ParsedDocument
 from core.embedding.backends import Backend, create_encoder
 from core.embedding.cache import EmbeddingCache
@@ -196,11 +197,20 @@ def screen_files(
     screener: Screener,
     limits: DocumentLimits | None = None,
     on_step: StepCallback | None = None,
+    caps: InputCaps | None = None,
 ) -> list[Candidate]:
-    """Parse then score ``files`` (name, bytes). ``on_step(step, done, total)`` reports both phases."""
+    """Screen uploaded ``files`` (name, bytes): PDFs, and ``.zip`` archives expanded into their members.
+
+    Archive members are read one at a time as they are parsed, within ``caps`` for the whole upload; every input
+    that is not scored (skipped while collecting, or rejected by the parser) is a rejected candidate with its
+    reason. ``on_step(step, done, total)`` reports the parsing and scoring phases.
+    """
     limits = limits or DocumentLimits()
+    inputs = collect_uploads(files, limits, caps or InputCaps())
+    if on_step is not None:
+        on_step("parsing", 0, len(inputs))
     parse_progress = (lambda done, total: on_step("parsing", done, total)) if on_step else None
-    documents = parse_documents(files, limits=limits, on_progress=parse_progress)
+    documents = parse_documents(inputs, limits=limits, on_progress=parse_progress)
     score_progress = (lambda done, total: on_step("scoring", done, total)) if on_step else None
     return screen_documents(documents, screener, score_progress)
 

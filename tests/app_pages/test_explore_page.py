@@ -73,7 +73,7 @@ def test_the_sample_viewer_shows_plain_text_and_steps_through_samples(starter: P
     assert shown_id(at)
     at.multiselect(key="sample_labels").set_value(["other"]).run()
     for _ in range(3):
-        assert any(m.value.startswith("Label **other**") for m in at.markdown)
+        assert any(m.value.startswith("Label **` other `**") for m in at.markdown)
         at.button(key="sample_next").click().run()
 
 

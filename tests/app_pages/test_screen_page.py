@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.documents import DocumentLimits, InputCaps, upload_limits
 from core.screening.runs import RunStore
 from tests.conftest import toy_text
 from tests.pdf_factory import resume_pdf, scanned_pdf
@@ -50,8 +51,13 @@ def wait_for_runs(timeout: float = 60.0) -> None:
 
 
 def upload(at: AppTest, files: list[tuple[str, bytes]]) -> AppTest:
-    uploader = at.file_uploader(key="uploads")
-    uploader.set_value([(name, data, "application/pdf") for name, data in files])
+    """Put PDFs in the PDF uploader and archives in the ZIP uploader, submit, and wait for the run."""
+    archives = [(name, data, "application/zip") for name, data in files if name.lower().endswith(".zip")]
+    pdfs = [(name, data, "application/pdf") for name, data in files if not name.lower().endswith(".zip")]
+    if pdfs:
+        at.file_uploader(key="uploads").set_value(pdfs)
+    if archives:
+        at.file_uploader(key="archive_uploads").set_value(archives)
     at.button[0].click()  # the form's submit button comes first on the page
     at.run()
     wait_for_runs()
@@ -160,6 +166,37 @@ def test_zip_upload_is_expanded(page_model) -> None:
     at = new_session()
     at = upload(at, [("batch.zip", buffer.getvalue())])
     assert len(ranked(at)) == 2
+
+
+def test_everything_skipped_in_an_upload_stays_in_the_run_with_its_reason(page_model) -> None:
+    """Nested, unsafe, non-PDF and damaged inputs used to vanish, or flash an error until the run finished."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("batch/dana.pdf", devops_resume("Dana Whitfield"))
+        archive.writestr("batch/inner.zip", b"PK\x05\x06" + bytes(18))
+        archive.writestr("../../etc/evil.pdf", devops_resume("Mallory"))
+        archive.writestr("batch/cover-letter.docx", b"PK word")
+    at = upload(new_session(), [("batch.zip", buffer.getvalue()), ("broken.zip", b"PK\x03\x04 junk")])
+    assert not at.exception and not at.error
+    assert list(ranked(at)["file"]) == ["batch.zip/batch/dana.pdf"]
+    rejected = table_with(at, "reason")
+    assert rejected is not None
+    reasons = dict(zip(rejected["file"], rejected["reason"], strict=True))
+    assert "archive inside the archive" in reasons["batch.zip/batch/inner.zip"]
+    assert "leads outside" in reasons["batch.zip/../../etc/evil.pdf"]
+    assert "Not a PDF (a .docx file)" in reasons["batch.zip/batch/cover-letter.docx"]
+    assert "Not a readable ZIP archive" in reasons["broken.zip"]
+    assert not any("Every file in this run was readable" in s.value for s in at.success)
+    assert "2 ZIP archives" in at.selectbox(key="run_id").format_func(at.selectbox(key="run_id").value)
+
+
+def test_each_uploader_states_the_limit_the_parser_applies(page_model) -> None:
+    at = new_session()
+    pdf_uploader = at.file_uploader(key="uploads").proto
+    zip_uploader = at.file_uploader(key="archive_uploads").proto
+    assert pdf_uploader.max_upload_size_mb == DocumentLimits().max_bytes >> 20
+    assert zip_uploader.max_upload_size_mb == InputCaps().max_upload_mb
+    assert any(upload_limits() == caption.value for caption in at.caption)
 
 
 def test_submitting_nothing_warns(page_model) -> None:
