@@ -1,7 +1,9 @@
 import csv
 import io
 
-from core.screening.export import EXPORT_COLUMNS, candidates_frame, to_csv_bytes
+import openpyxl
+
+from core.screening.export import EXPORT_COLUMNS, candidates_frame, to_csv_bytes, to_excel_bytes
 from core.screening.screener import Candidate
 
 
@@ -55,3 +57,40 @@ def test_blind_export_hides_names_and_file_names() -> None:
     )
     text = frame.to_csv(index=False)
     assert "Ann" not in text and "ann@x.example" not in text and "candidate-abababab" in text
+
+
+HOSTILE_NAMES = [
+    "a/x\r=cmd|' /C calc'!A0\r.pdf",  # a zip member from issue 14: the CR used to start a new CSV row
+    "cv\n=1+1.pdf",
+    'x,y";=SUM(1).pdf',
+    "\x1b[2J\x1b]0;owned-title\x07.pdf",
+    '=HYPERLINK("http://x.example")',
+]
+
+
+def test_hostile_names_stay_in_their_cell_in_csv_and_in_excel() -> None:
+    rows = [
+        candidate(file=name, rank=i + 1, score=0.9 - i / 10, reason="@x\rnext")
+        for i, name in enumerate(HOSTILE_NAMES)
+    ]
+    frame = candidates_frame(rows)
+
+    table = list(csv.reader(io.StringIO(to_csv_bytes(frame).decode("utf-8-sig"), newline="")))
+    assert len(table) == len(rows) + 1 and {len(row) for row in table} == {len(table[0])}
+    files = [row[1] for row in table[1:]]
+    assert files == [
+        "a/x\ufffd=cmd|' /C calc'!A0\ufffd.pdf",
+        "cv\ufffd=1+1.pdf",
+        'x,y";=SUM(1).pdf',
+        "\ufffd[2J\ufffd]0;owned-title\ufffd.pdf",
+        '\'=HYPERLINK("http://x.example")',
+    ]
+    cells = [cell for row in table[1:] for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+    assert not any(char in cell for cell in cells for char in "\r\n\x1b\x07")
+
+    sheet = openpyxl.load_workbook(io.BytesIO(to_excel_bytes(frame))).active
+    assert sheet is not None
+    values = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    assert [row[1] for row in values] == files
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)  # no formula anywhere

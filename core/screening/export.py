@@ -1,16 +1,20 @@
 """Screening results as tables for people: CSV (and Excel) that is safe to open in a spreadsheet.
 
 A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would run as a formula in Excel or
-LibreOffice; such text cells get a leading apostrophe. Numbers stay numbers.
+LibreOffice; such text cells get a leading apostrophe. Control characters are shown as U+FFFD (a carriage
+return inside a file name used to split a CSV row, putting a formula at the start of a new one), and every text
+field of the CSV is quoted. Numbers stay numbers.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Sequence
 
 import pandas as pd
 
+from core.safe_text import without_controls
 from core.screening.redaction import blind as blind_text
 from core.screening.screener import Candidate
 
@@ -20,10 +24,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: object) -> object:
-    """``value`` made inert for spreadsheets: formula-like text is prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """``value`` made inert for spreadsheets: no control characters, and formula-like text is prefixed with an
+    apostrophe."""
+    if not isinstance(value, str):
+        return value
+    value = without_controls(value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def pseudonym(candidate: Candidate) -> str:
@@ -69,8 +75,8 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV (with BOM, so Excel reads accents right), formula-safe."""
-    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 CSV (with BOM, so Excel reads accents right), formula-safe, every text field quoted."""
+    return safe_frame(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
 
 
 def to_excel_bytes(frame: pd.DataFrame) -> bytes:
