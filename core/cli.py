@@ -1,20 +1,24 @@
 """``shortlist``: screen, train, eval and generate from the command line; the same core calls as the pages.
 
 Heavy libraries (torch, sentence-transformers, scikit-learn) are imported inside the commands, so ``--help``
-and argument errors answer at once.
+and argument errors answer at once. Everything printed goes through :func:`core.safe_text.echo`: file names and
+messages come from applicants' files and archives, and must not drive the terminal. Output files are checked
+before any work starts, so a wrong ``--out`` costs a second, not a whole screen.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from core.errors import ShortlistError
+from core.errors import ConfigError, ShortlistError
+from core.safe_text import echo
 
 SUMMARY_ROWS = 50  # the terminal summary shows the top of the list; the CSV has every row
 
@@ -45,14 +49,42 @@ def _format_rate(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
+def check_output(path: Path | None, option: str = "--out") -> None:
+    """Refuse, before any work, an output that could not be written: a folder, a file in a folder that does not
+    exist, or a place without write permission.
+
+    Raises:
+        ConfigError: one line that says what is wrong with ``path``.
+    """
+    if path is None:
+        return
+    if path.is_dir():
+        raise ConfigError(f"{option} {path} is a folder; give a file name, such as {path / 'ranked.csv'}")
+    folder = path.parent
+    if not folder.is_dir():
+        raise ConfigError(f"{option} {path}: the folder {folder} does not exist")
+    target = path if path.exists() else folder
+    if not os.access(target, os.W_OK):
+        raise ConfigError(f"{option} {path}: no permission to write {target}")
+
+
+def _write_output(path: Path, data: bytes, option: str = "--out") -> None:
+    """Write ``data`` to ``path``; a failure (a full disk, a folder removed meanwhile) is one line too."""
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        raise ConfigError(f"{option} {path} could not be written: {error.strerror or error}") from error
+
+
 def cmd_screen(args: argparse.Namespace) -> int:
     from core.documents import DocumentLimits, collect_inputs, parse_documents
     from core.screening import candidates_frame, load_screener, screen_documents, to_csv_bytes
 
+    check_output(args.out)
     limits = DocumentLimits()
     files = collect_inputs([Path(p) for p in args.paths], limits)
     if not files:
-        print("No PDF files found in the given paths.", file=sys.stderr)
+        echo("No files found in the given paths.", file=sys.stderr)
         return 2
     screener = load_screener(args.model, device=args.device, precision=args.precision, backend=args.backend)
     with _progress("parsing", "file") as update:
@@ -61,10 +93,10 @@ def cmd_screen(args: argparse.Namespace) -> int:
         candidates = screen_documents(documents, screener, on_progress=update)
     frame = candidates_frame(candidates)
     if args.out:
-        Path(args.out).write_bytes(to_csv_bytes(frame))
+        _write_output(args.out, to_csv_bytes(frame))
     _print_summary(frame)
     if args.out:
-        print(f"\nWrote {len(frame)} rows to {args.out}")
+        echo(f"\nWrote {len(frame)} rows to {args.out}")
     return 0
 
 
@@ -72,17 +104,17 @@ def _print_summary(frame: Any) -> None:
     scored = frame[frame["status"] == "scored"]
     rejected = frame[frame["status"] == "rejected"]
     counts = scored["band"].value_counts()
-    print(
+    echo(
         f"{len(frame)} files: {len(scored)} scored "
         f"({counts.get('shortlist', 0)} shortlist, {counts.get('review', 0)} review, "
         f"{counts.get('reject', 0)} reject), {len(rejected)} rejected"
     )
     if len(scored):
-        print()
-        print(scored[["rank", "file", "score", "band", "reason"]].head(SUMMARY_ROWS).to_string(index=False))
+        echo()
+        echo(scored[["rank", "file", "score", "band", "reason"]].head(SUMMARY_ROWS).to_string(index=False))
     if len(rejected):
-        print("\nRejected files:")
-        print(rejected[["file", "reason"]].to_string(index=False))
+        echo("\nNot screened, with the reason:")
+        echo(rejected[["file", "reason"]].to_string(index=False))
 
 
 def _embedder(chunking: Any, device: str, precision: Any) -> Any:
@@ -116,12 +148,10 @@ def cmd_train(args: argparse.Namespace) -> int:
             on_progress=update,
         )
     meta = result.metadata
-    print(f"Trained {meta['version']} on {result.n_train} records, evaluated on {result.n_test} held out.")
+    echo(f"Trained {meta['version']} on {result.n_train} records, evaluated on {result.n_test} held out.")
     _print_report(result.report)
-    print(
-        f"Thresholds: {json.dumps(json.loads((result.model_dir / 'model.json').read_text())['thresholds'])}"
-    )
-    print(f"Model written to {result.model_dir}")
+    echo(f"Thresholds: {json.dumps(json.loads((result.model_dir / 'model.json').read_text())['thresholds'])}")
+    echo(f"Model written to {result.model_dir}")
     return 0
 
 
@@ -130,21 +160,21 @@ def _gamma(value: str) -> float | str:
 
 
 def _print_report(report: Any) -> None:
-    print(
+    echo(
         f"  [{report.group}] n={report.n} devops={report.n_positive} ROC-AUC={_format_rate(report.roc_auc)} "
         f"AP={_format_rate(report.average_precision)} accuracy={report.accuracy:.3f}"
     )
-    print(
+    echo(
         f"    kept (shortlist+review) devops={_format_rate(report.positives_kept)} "
         f"rejected others={_format_rate(report.negatives_rejected)}"
     )
-    print(
+    echo(
         f"    at review: precision={_format_rate(report.precision_at_review)} "
         f"recall={_format_rate(report.recall_at_review)}; at shortlist: "
         f"precision={_format_rate(report.precision_at_shortlist)} "
         f"recall={_format_rate(report.recall_at_shortlist)}"
     )
-    print(
+    echo(
         "    bands per class: "
         + "; ".join(
             f"{label}: " + ", ".join(f"{band} {count}" for band, count in bands.items())
@@ -156,20 +186,24 @@ def _print_report(report: Any) -> None:
 def cmd_eval(args: argparse.Namespace) -> int:
     from core.training import evaluate_dataset
 
+    check_output(args.out)
+    check_output(args.json, "--json")
     with _progress("scoring", "resume") as update:
         result = evaluate_dataset(
             Path(args.data), args.model, by=args.by, device=args.device, on_progress=update
         )
-    print(f"Model {result.model_version} on {args.data} ({result.broken_lines} broken lines skipped)")
+    echo(f"Model {result.model_version} on {args.data} ({result.broken_lines} broken lines skipped)")
     for skipped in result.skipped_files:
-        print(f"  skipped {skipped.name}: {skipped.reason}")
+        echo(f"  skipped {skipped.name}: {skipped.reason}")
     for report in result.reports:
         _print_report(report)
     if args.out:
-        result.scores.to_csv(args.out, index=False)
-        print(f"Wrote {len(result.scores)} rows to {args.out}")
+        _write_output(args.out, result.scores.to_csv(index=False).encode("utf-8"))
+        echo(f"Wrote {len(result.scores)} rows to {args.out}")
     if args.json:
-        Path(args.json).write_text(json.dumps([r.to_dict() for r in result.reports], indent=2))
+        _write_output(
+            args.json, json.dumps([r.to_dict() for r in result.reports], indent=2).encode(), "--json"
+        )
     return 0
 
 
@@ -243,10 +277,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except ShortlistError as exc:
-        print(f"shortlist: {exc}", file=sys.stderr)
+        echo(f"shortlist: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("shortlist: interrupted", file=sys.stderr)
+        echo("shortlist: interrupted", file=sys.stderr)
         return 130
 
 

@@ -9,8 +9,10 @@ U+FFFD (so the reader can see that something was there) wherever such text is sh
 from __future__ import annotations
 
 import re
+import sys
+from typing import TextIO
 
-__all__ = ["REPLACEMENT", "without_controls"]
+__all__ = ["REPLACEMENT", "echo", "without_controls"]
 
 REPLACEMENT = "\ufffd"
 # C0 controls, DEL, C1 controls (\x9b is a one-byte escape on some terminals), bidirectional marks, embeddings,
@@ -22,3 +24,9 @@ def without_controls(text: str, keep: str = "") -> str:
     """``text`` with every control and bidirectional-formatting character except those in ``keep`` replaced
     by U+FFFD."""
     return _CONTROL.sub(lambda match: match.group(0) if match.group(0) in keep else REPLACEMENT, text)
+
+
+def echo(text: str = "", *, file: TextIO | None = None) -> None:
+    """Print ``text`` for a terminal: line breaks and tabs kept, every other control character shown as U+FFFD,
+    so no file name or message can clear the screen, retitle the window or rewrite a line."""
+    print(without_controls(text, keep="\n\t"), file=file or sys.stdout)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ShortlistError
+from core.safe_text import echo
 
 
 def add_generate_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -81,12 +82,12 @@ def run_generate(args: argparse.Namespace) -> int:
         settings = _settings(args)
         key = key_for(settings)
     except ShortlistError as error:
-        print(f"error: {error}", file=sys.stderr)
+        echo(f"error: {error}", file=sys.stderr)
         return 2
     out: Path = args.out
     lock = acquire_job_lock(out)
     if lock is None:
-        print(f"error: a job is already running in {out}", file=sys.stderr)
+        echo(f"error: a job is already running in {out}", file=sys.stderr)
         return 1
     with lock:
         save_settings(out, settings)
@@ -103,14 +104,16 @@ def run_generate(args: argparse.Namespace) -> int:
         finally:
             bar.close()
     rejects = ", ".join(f"{k} {v}" for k, v in sorted(status.rejects.items())) or "none"
-    print(
+    echo(
         f"{status.state}: {status.done_total}/{status.planned_total} resumes in {out / 'resumes.jsonl'}; "
         f"{status.requests} requests, {status.prompt_tokens + status.completion_tokens} tokens, "
         f"~${status.cost_usd:.4f}; rejects: {rejects}; 429s: {status.http_429}",
         file=sys.stderr,
     )
     if status.message:
-        print(status.message, file=sys.stderr)
+        echo(
+            status.message, file=sys.stderr
+        )  # the endpoint's own words: no escape sequences reach the terminal
     return {"completed": 0, "cancelled": 130}.get(status.state, 1)
 
 
