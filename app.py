@@ -23,7 +23,7 @@ with st.sidebar:
     try:
         version = active_version()
     except ShortlistError as exc:
-        st.error(str(exc))
+        st.error(f"No model can be loaded: {md_escape(str(exc))}")
     else:
         held_out = version.held_out
         st.markdown(f"**{md_escape(version.version)}**" + (" (bundled)" if version.bundled else ""))

@@ -98,7 +98,7 @@ try:
     infos = resolve_datasets(chosen)
     corpus = load(tuple(chosen), stamps(infos))
 except ShortlistError as exc:
-    st.error(f"The datasets could not be read: {exc}")
+    st.error(f"The datasets could not be read: {md_escape(str(exc))}")
     st.stop()
 if not len(corpus):
     st.warning("These datasets have no usable records yet.")
@@ -132,7 +132,7 @@ try:
     missing = uncached_count(kept.records, embedder)
 except (ShortlistError, TypeError) as exc:
     st.error(
-        f"The encoder could not be loaded, so token lengths, duplicates, the map and the audit are not shown: {exc}"
+        f"The encoder could not be loaded, so token lengths, duplicates, the map and the audit are not shown: {md_escape(str(exc))}"
     )
     missing = -1
 matrix: np.ndarray | None = None
@@ -234,7 +234,7 @@ with tab_charts:
     try:
         distinctive = terms(fingerprint, kept)
     except ShortlistError as exc:
-        st.info(f"Distinctive terms need both classes: {exc}")
+        st.info(f"Distinctive terms need both classes: {md_escape(str(exc))}")
     else:
         figure = px.bar(
             distinctive,
@@ -327,7 +327,7 @@ with tab_audit:
         try:
             scores = audit(embed_key, matrix, kept.labels())
         except ShortlistError as exc:
-            st.info(f"The audit cannot run on this data: {exc}")
+            st.info(f"The audit cannot run on this data: {md_escape(str(exc))}")
         else:
             cutoff = st.slider(
                 "Flag when the probability of its own label is below",
@@ -354,7 +354,9 @@ with tab_audit:
                 for position in flagged.index.to_numpy(dtype=int)[:20]:
                     suspect, dataset = kept.records[position], kept.datasets[position]
                     own = float(scores["label_probability"].iloc[position])
-                    with st.expander(f"{md_escape(suspect.id)} · labelled {suspect.label} · {own:.2f}"):
+                    with st.expander(
+                        f"{md_escape(suspect.id)} · labelled {md_escape(suspect.label)} · {own:.2f}"
+                    ):
                         st.code(suspect.text, language=None, wrap_lines=True)
                         st.button(
                             "Reject this sample",

@@ -219,7 +219,9 @@ with st.expander("More settings"):
 ready = bool(api_key) or local
 start = st.button("Start a new job", type="primary", key="gen_start", disabled=bool(running) or not ready)
 if running:
-    st.info(f"Job {running[0].job_id} is running: a new one can start when it finishes or is cancelled.")
+    st.info(
+        f"Job {md_escape(running[0].job_id)} is running: a new one can start when it finishes or is cancelled."
+    )
 elif not ready:
     st.info("Add an API key or a local base URL (see above) to start a job.")
 elif start:
@@ -243,7 +245,7 @@ elif start:
         job_profile(settings)  # an impossible role choice is refused here, not in the worker
         job_id = start_job(settings, api_key=api_key)
     except ShortlistError as exc:
-        st.error(f"The job could not start: {exc}")
+        st.error(f"The job could not start: {md_escape(str(exc))}")
     else:
         st.session_state["gen_job"] = job_id
         st.session_state["gen_flash"] = f"Started job {job_id}."
@@ -273,7 +275,7 @@ if resume:
     try:
         resume_job(job_id, api_key=api_key)
     except ShortlistError as exc:
-        st.error(f"The job could not resume: {exc}")
+        st.error(f"The job could not resume: {md_escape(str(exc))}")
     else:
         st.session_state["gen_flash"] = f"Resumed job {job_id}: it skips the resumes already written."
         st.rerun()

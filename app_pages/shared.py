@@ -77,6 +77,8 @@ def md_escape(text: str) -> str:
     other control characters U+FFFD.
     """
     text = without_controls(LINE_BREAKS.sub(" ", text))
+    if not text:
+        return ""
     fence = "`" * (max((len(run) for run in BACKTICK_RUNS.findall(text)), default=0) + 1)
     # CommonMark strips one space from each side of a code span, so the padding keeps a leading or trailing
     # backtick from joining the fence and leaves the text's own spaces alone.

@@ -110,9 +110,9 @@ else:
             )
             jobs.submit(request, encoder())
         except ShortlistError as exc:
-            st.error(f"Training could not start: {exc}")
+            st.error(f"Training could not start: {md_escape(str(exc))}")
         else:
-            note = f" Left out of the evaluation set: {'; '.join(skipped[:5])}" if skipped else ""
+            note = f" Left out of the evaluation set: {md_escape('; '.join(skipped[:5]))}" if skipped else ""
             more = f" and {len(skipped) - 5} more." if len(skipped) > 5 else ""
             st.session_state["train_flash"] = "Training started." + note + more
             st.rerun()
@@ -145,7 +145,7 @@ elif last_job.status == "done":
         + (f": ROC-AUC {auc:.3f} on {result.get('n_test')} held out." if auc is not None else ".")
     )
 else:
-    st.error(f"The last training job did not finish: {last_job.error}")
+    st.error(f"The last training job did not finish: {md_escape(last_job.error)}")
 
 versions = list_versions()
 try:
@@ -210,7 +210,7 @@ else:
         try:
             saved = save_thresholds_as_version(version, chosen_bands)
         except ShortlistError as exc:
-            st.error(f"Could not save the boundaries: {exc}")
+            st.error(f"Could not save the boundaries: {md_escape(str(exc))}")
         else:
             st.session_state["train_flash"] = (
                 f"Saved {saved.version}: review from {low:.2f}, shortlist from {high:.2f}. "
