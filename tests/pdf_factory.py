@@ -327,6 +327,16 @@ def mixed_colour_line_pdf() -> bytes:
     return content_pdf(text_line(RESUME_TEXT[:90], 700) + mixed + text_line(RESUME_TEXT[90:180], 660))
 
 
+def clipped_text_pdf() -> bytes:
+    """Keywords drawn, then clipped away: once inside a clip of zero size, once far from a clip that holds
+    nothing else. A reader sees the resume only."""
+    visible = text_line(RESUME_TEXT[:90], 700) + text_line(RESUME_TEXT[90:180], 680)
+    inside_nothing = b"q 0 0 0 0 re W n" + text_line(HIDDEN_TEXT, 400) + b"Q\n"
+    outside_the_clip = b"q 40 600 500 40 re W n" + text_line(HIDDEN_TEXT, 200) + b"Q\n"
+    after = text_line("References available on request.", 660)
+    return content_pdf(visible + inside_nothing + outside_the_clip + after)
+
+
 @functools.cache
 def _bomb_stream(expanded_mib: int) -> bytes:
     """A FlateDecode stream that inflates to ``expanded_mib`` MiB of spaces (cached: 0.1 s to build)."""

@@ -187,6 +187,7 @@ def test_every_reason_and_flag_has_a_message() -> None:
         pdfs.tiny_font_pdf,
         pdfs.off_page_text_pdf,
         pdfs.mixed_colour_line_pdf,
+        pdfs.clipped_text_pdf,
     ],
 )
 def test_hidden_text_is_excluded_from_text_and_flagged(build: Callable[[], bytes]) -> None:
@@ -250,6 +251,31 @@ def test_other_hiding_tricks_are_caught(prefix: bytes, resources: bytes, how: st
     assert DocumentFlag.hidden_text in document.flags, document.detail
     assert f"{how} 62" in document.detail  # 62 non-space characters in HIDDEN_TEXT, all for this reason
     assert HIDDEN_MARKER not in document.text.lower()
+
+
+def test_clipped_away_text_is_hidden_for_that_reason() -> None:
+    document = _parse(pdfs.clipped_text_pdf())
+    assert "clipped 124" in document.detail  # both copies of HIDDEN_TEXT (62 non-space characters each)
+    assert "References available on request." in document.text
+
+
+@pytest.mark.parametrize(
+    "clip",
+    [
+        b"q 0 0 612 792 re W n",  # the page box, as browsers and word processors write
+        b"q 40 690 520 40 re W n",  # a text frame around the line
+        b"q 45 695 5 5 re W* n",  # a clip that shows only the first glyphs still shows text
+        b"q 0 0 612 792 re W n 40 690 520 40 re W n",  # nested clips that hold the line
+        b"q 0 0 0 0 re W n Q q",  # a clip restored by Q no longer applies
+        b"q 40 690 520 40 re W 0.9 g f",  # a clip whose path is also painted
+    ],
+    ids=["page-box", "text-frame", "tiny-corner", "nested", "restored", "clip-and-fill"],
+)
+def test_text_inside_a_clip_stays_visible(clip: bytes) -> None:
+    line = pdfs.text_line(pdfs.RESUME_TEXT[:100], 700, clip) + b"Q\n"
+    document = _parse(pdfs.content_pdf(line + pdfs.text_line(pdfs.RESUME_TEXT[100:200], 680)))
+    assert document.ok and document.flags == () and document.hidden_text_chars == 0, document.detail
+    assert "Jane Example" in document.text
 
 
 def test_white_text_on_dark_boxes_and_images_is_visible() -> None:

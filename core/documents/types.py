@@ -108,7 +108,8 @@ class DocumentFlag(StrEnum):
 
 _FLAG_MESSAGES = {
     DocumentFlag.hidden_text: (
-        "Contains text a reader cannot see (white, invisible, tiny or off-page); it was ignored for the score"
+        "Contains text a reader cannot see (white, invisible, tiny, off-page or clipped away); it was ignored for "
+        "the score"
     ),
     DocumentFlag.partial_text: (
         "Only part of the text was read (very long, or some pages are damaged); the score may be off"

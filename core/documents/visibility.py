@@ -15,6 +15,11 @@ Paper is assumed white, except where the page has painted something: filled path
 (:class:`_Backdrop`), so white text on a dark sidebar or a photo banner, a staple of resume templates, stays
 visible while white text on white is hidden.
 
+Clipping paths (``W``/``W*`` before a path-painting operator) are followed as the bounding box of their path,
+intersected with the clip in force and saved and restored with the rest of the state. Text drawn wholly outside
+the clip, or under a clip too thin for a glyph, is hidden: drawn, then clipped away so that no reader sees it.
+A path's bounding box is never smaller than the path, so text that a reader can see is never called clipped.
+
 This module knows nothing about pypdf objects beyond duck typing: operands only need ``float()``/``len()``.
 """
 
@@ -48,6 +53,7 @@ _MIN_BACKDROP_PT = 4.0
 _MAX_BACKDROPS = 2_000
 _FILL_PAINTING = frozenset({b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"})
 _PATH_ENDING = frozenset({b"S", b"s", b"n"})
+_CLIPPING = frozenset({b"W", b"W*"})
 
 _DEVICE_COMPONENTS = {
     "/DeviceGray": 1,
@@ -73,6 +79,7 @@ class HiddenReason(StrEnum):
     invisible_mode = "invisible_mode"
     tiny_font = "tiny_font"
     off_page = "off_page"
+    clipped = "clipped"
 
 
 @dataclass(slots=True)
@@ -86,6 +93,7 @@ class _GraphicsState:
     render_mode: int = 0
     font_size: float | None = None  # None until a Tf: unknown sizes are never called tiny
     horizontal_scale: float = 1.0
+    clip: Box | None = None  # the clipping path's bounding box on the page; None: nothing clipped yet
 
 
 @dataclass(slots=True)
@@ -157,6 +165,11 @@ class _Backdrop:
         """The current path was only stroked, used as a clip, or painted invisibly."""
         self._path = None
 
+    def path_box(self) -> Box | None:
+        """The current path's extent on the page, or None when no path has been started."""
+        path = self._path
+        return None if path is None else (path[0], path[1], path[2], path[3])
+
     def add(self, box: Box, *, light: bool) -> None:
         """Remember a painted area; rules and thin bars are not backgrounds and are skipped."""
         if box[2] - box[0] >= _MIN_BACKDROP_PT and box[3] - box[1] >= _MIN_BACKDROP_PT:
@@ -217,6 +230,7 @@ class VisibilityTracker:
         self._last_reason: HiddenReason | None = None
         self._parts: list[str] = []
         self._backdrop = _Backdrop()
+        self._clip_pending = False  # a W or W* waits for the operator that ends its path
         self.hidden_chars = 0
         self.hidden_by_reason: Counter[HiddenReason] = Counter()
 
@@ -230,6 +244,8 @@ class VisibilityTracker:
                 self._pending.append((self._judge(cm, tm, weight), weight))
                 return
             handler = self._HANDLERS.get(operator)
+            if operator in _FILL_PAINTING or operator in _PATH_ENDING:
+                self._apply_pending_clip()
             if handler is not None:
                 handler(self, operands, cm)
             elif operator in _FILL_PAINTING and self._state.fill_alpha >= MIN_VISIBLE_ALPHA:
@@ -278,6 +294,30 @@ class VisibilityTracker:
         floor = self._forms[-1].stack_depth if self._forms else 0
         if len(self._stack) > floor:
             self._state = self._stack.pop()
+
+    def _clip(self, operands: list[Any], cm: Matrix) -> None:
+        # The clip takes effect when the path is ended (usually by "n"), after any painting of it.
+        self._clip_pending = True
+
+    def _apply_pending_clip(self) -> None:
+        if not self._clip_pending:
+            return
+        self._clip_pending = False
+        path = self._backdrop.path_box()
+        if path is None:
+            return
+        current = self._state.clip
+        if current is None:
+            self._state.clip = path
+            return
+        # An empty intersection is a clip with nothing inside: kept as a zero-size box where the two met.
+        left, bottom = max(current[0], path[0]), max(current[1], path[1])
+        self._state.clip = (
+            left,
+            bottom,
+            max(left, min(current[2], path[2])),
+            max(bottom, min(current[3], path[3])),
+        )
 
     def _set_gray(self, operands: list[Any], cm: Matrix) -> None:
         self._set_colour(operands, stroke=False, components=1)
@@ -409,6 +449,8 @@ class VisibilityTracker:
         b"Tf": _set_font,
         b"Tz": _set_horizontal_scale,
         b"Do": _enter_form,
+        b"W": _clip,
+        b"W*": _clip,
         b"m": _path_points,
         b"l": _path_points,
         b"c": _path_points,
@@ -439,8 +481,10 @@ class VisibilityTracker:
             width = abs(state.font_size * state.horizontal_scale) * math.hypot(matrix[0], matrix[1])
             if height < MIN_VISIBLE_FONT_PT or width < MIN_VISIBLE_GLYPH_WIDTH_PT:
                 return HiddenReason.tiny_font
-        if self._page_box is not None and not self._overlaps_page(matrix, state, weight):
+        if self._page_box is not None and not self._overlaps(self._page_box, matrix, weight):
             return HiddenReason.off_page
+        if state.clip is not None and not self._inside_clip(state.clip, matrix, weight):
+            return HiddenReason.clipped
         return None
 
     def _paint_reason(self) -> HiddenReason | None:
@@ -471,14 +515,18 @@ class VisibilityTracker:
         (x0, y0), along, up = self._text_extent(matrix, min(weight, 3))
         return self._backdrop.is_dark_at(x0 + along[0] / 2 + up[0] / 3, y0 + along[1] / 2 + up[1] / 3)
 
-    def _overlaps_page(self, matrix: Matrix, state: _GraphicsState, weight: int) -> bool:
-        """Whether the estimated box of the text run touches the page box at all."""
-        assert self._page_box is not None
+    def _overlaps(self, box: Box, matrix: Matrix, weight: int) -> bool:
+        """Whether the estimated box of the text run touches ``box`` at all."""
         (x0, y0), along, up = self._text_extent(matrix, weight)
         xs = (x0, x0 + along[0], x0 + up[0], x0 + along[0] + up[0])
         ys = (y0, y0 + along[1], y0 + up[1], y0 + along[1] + up[1])
-        left, bottom, right, top = self._page_box
+        left, bottom, right, top = box
         return max(xs) >= left and min(xs) <= right and max(ys) >= bottom and min(ys) <= top
+
+    def _inside_clip(self, clip: Box, matrix: Matrix, weight: int) -> bool:
+        """Whether any of the run can show through the clip: one too thin for a glyph shows nothing."""
+        too_thin = clip[2] - clip[0] < MIN_VISIBLE_GLYPH_WIDTH_PT or clip[3] - clip[1] < MIN_VISIBLE_FONT_PT
+        return not too_thin and self._overlaps(clip, matrix, weight)
 
     def _emit(self, text: str, reason: HiddenReason | None) -> None:
         if reason is None or text.isspace():
