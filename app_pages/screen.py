@@ -14,7 +14,9 @@ from core.screening import (
     candidates_frame,
     filter_candidates,
     model_input,
+    pseudonym,
     rank_candidates,
+    repeat_note,
     to_csv_bytes,
     to_excel_bytes,
 )
@@ -158,7 +160,7 @@ if not shown:
     st.info("No candidates match these filters.")
 else:
     st.dataframe(
-        table[["rank", "candidate", "file", "score", "band", "flags", "evidence"]],
+        table[["rank", "candidate", "file", "score", "band", "flags", "duplicate", "evidence"]],
         hide_index=True,
         key="ranked_table",
         column_config={
@@ -193,6 +195,9 @@ if shown:
     st.metric("Score", f"{chosen.score:.2f}", help=f"Band: {chosen.band}")
     for flag in chosen.flags:
         st.warning(FLAG_HELP.get(flag, flag))
+    repeat_target = pseudonym(chosen) if blind_mode else (chosen.duplicate_of or "")
+    if chosen.duplicate_of:
+        st.warning(repeat_note(chosen, md_escape(repeat_target)))
     read_text = model_input(chosen.text)
     marked = (
         read_text.replace(

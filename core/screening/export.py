@@ -9,17 +9,19 @@ field of the CSV is quoted. Numbers stay numbers.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections.abc import Sequence
 
 import pandas as pd
 
 from core.safe_text import without_controls
+from core.screening.duplicates import repeat_note
 from core.screening.redaction import blind as blind_text
 from core.screening.screener import Candidate
 
 EXPORT_COLUMNS = ["rank", "file", "status", "score", "band", "reason", "evidence", "model_version"]
-EXTRA_COLUMNS = ["candidate", "flags", "pages", "sha256"]
+EXTRA_COLUMNS = ["candidate", "flags", "duplicate", "pages", "sha256"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -33,8 +35,10 @@ def neutralise(value: object) -> object:
 
 
 def pseudonym(candidate: Candidate) -> str:
-    """A stable stand-in for a file name in blind mode (file names often carry the applicant's name)."""
-    return f"candidate-{candidate.sha256[:8]}"
+    """A stable stand-in for a file name in blind mode (file names often carry the applicant's name); a file
+    never read has no content hash, so its name's hash stands in."""
+    key = candidate.sha256 or hashlib.sha256(candidate.file.encode("utf-8")).hexdigest()
+    return f"candidate-{key[:8]}"
 
 
 def candidates_frame(candidates: Sequence[Candidate], blind: bool = False) -> pd.DataFrame:
@@ -54,6 +58,7 @@ def candidates_frame(candidates: Sequence[Candidate], blind: bool = False) -> pd
                 "model_version": c.model_version,
                 "candidate": "[hidden]" if blind else (c.name or ""),
                 "flags": ", ".join(c.flags),
+                "duplicate": repeat_note(c, pseudonym(c) if blind else None),
                 "pages": c.pages,
                 "sha256": c.sha256,
             }

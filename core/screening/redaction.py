@@ -100,6 +100,22 @@ def find_name(text: str, max_lines: int = 6) -> str | None:
     return None
 
 
+# The last digits of a phone number name the line; the rest is a country or trunk prefix written many ways
+# (+44 7700 900123 and 07700 900123 are one number).
+PHONE_DIGITS_KEPT = 9
+
+
+def contact_details(text: str) -> set[str]:
+    """The emails and phone numbers in ``text``, normalised so that two ways of writing one match:
+    ``email:jane@x.example`` (lower case) and ``phone:`` plus the last nine digits."""
+    details = {f"email:{match.group(0).lower().rstrip('.')}" for match in EMAIL.finditer(text)}
+    for match in PHONE.finditer(text):
+        if _phone_like(match):
+            digits = "".join(char for char in match.group(0) if char.isdigit())
+            details.add(f"phone:{digits[-PHONE_DIGITS_KEPT:]}")
+    return details
+
+
 def redact(text: str, name: str | None = None, markers: tuple[str, str, str, str] = ("", "", "", "")) -> str:
     """``text`` with emails, URLs, phone numbers and the candidate's name (found when not given) replaced by
     ``markers`` (email, link, phone, name); empty markers remove them."""

@@ -24,6 +24,7 @@ from core.errors import ModelError
 from core.model.artifact import ModelArtifact, load_artifact
 from core.model.classifier import Thresholds
 from core.paths import bundled_model_dir, cache_dir
+from core.screening.duplicates import mark_repeats
 from core.screening.redaction import find_name, model_input
 
 ProgressCallback = Callable[[int, int], None]
@@ -58,6 +59,10 @@ class Candidate:
     rejection: str | None = None
     reason: str = ""
     flags: tuple[str, ...] = field(default_factory=tuple)
+    # A file that repeats a higher-ranked one (core.screening.duplicates): how, which file, and its rank.
+    duplicate_kind: str | None = None
+    duplicate_of: str | None = None
+    duplicate_of_rank: int | None = None
 
     @property
     def scored(self) -> bool:
@@ -144,7 +149,8 @@ def load_screener(
 def rank_candidates(candidates: Sequence[Candidate], thresholds: Thresholds | None = None) -> list[Candidate]:
     """Scored candidates first, best score first (ties by file name), ranked 1..n; rejected files after, unranked.
 
-    With ``thresholds``, bands are recomputed: a reviewer moving the band boundaries changes no score.
+    With ``thresholds``, bands are recomputed: a reviewer moving the band boundaries changes no score. A repeat's
+    reference to the file it repeats is numbered with that file's rank.
     """
     scored = sorted((c for c in candidates if c.scored), key=lambda c: (-(c.score or 0.0), c.file))
     rejected = sorted((c for c in candidates if not c.scored), key=lambda c: c.file)
@@ -152,13 +158,19 @@ def rank_candidates(candidates: Sequence[Candidate], thresholds: Thresholds | No
     for rank, candidate in enumerate(scored, start=1):
         band = thresholds.band(candidate.score or 0.0) if thresholds else candidate.band
         ranked.append(replace(candidate, rank=rank, band=band))
-    return ranked + [replace(c, rank=None) for c in rejected]
+    everyone = ranked + [replace(c, rank=None) for c in rejected]
+    rank_of = {c.file: c.rank for c in everyone}
+    return [
+        replace(c, duplicate_of_rank=rank_of.get(c.duplicate_of)) if c.duplicate_of is not None else c
+        for c in everyone
+    ]
 
 
 def screen_documents(
     documents: Sequence[ParsedDocument], screener: Screener, on_progress: ProgressCallback | None = None
 ) -> list[Candidate]:
-    """Candidates for parsed documents, ranked. Rejected documents are listed with their reason, never scored."""
+    """Candidates for parsed documents, ranked. Rejected documents are listed with their reason, never scored.
+    Files that repeat a higher-ranked one (same file, same resume, same applicant) say which."""
     version = screener.artifact.version
     usable = [doc for doc in documents if doc.ok]
     scores = screener.score_texts([doc.text for doc in usable], on_progress)
@@ -189,7 +201,7 @@ def screen_documents(
                 reason="; ".join(doc.flag_messages),
             )
         candidates.append(candidate)
-    return rank_candidates(candidates)
+    return rank_candidates(mark_repeats(rank_candidates(candidates)))
 
 
 def screen_files(

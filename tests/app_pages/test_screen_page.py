@@ -190,6 +190,20 @@ def test_everything_skipped_in_an_upload_stays_in_the_run_with_its_reason(page_m
     assert "2 ZIP archives" in at.selectbox(key="run_id").format_func(at.selectbox(key="run_id").value)
 
 
+def test_a_repeated_file_is_flagged_in_the_table_and_the_detail(page_model) -> None:
+    same = devops_resume("Dana Whitfield")
+    at = upload(
+        new_session(), [("dana.pdf", same), ("dana-again.pdf", same), ("eli.pdf", other_resume("Eli"))]
+    )
+    table = ranked(at).set_index("file")
+    # Equal scores rank by file name: dana-again.pdf first, so dana.pdf is the repeat.
+    assert table.loc["dana.pdf", "duplicate"] == f"Same file as #{table.loc['dana-again.pdf', 'rank']}"
+    assert table.loc["dana-again.pdf", "duplicate"] == "" and table.loc["eli.pdf", "duplicate"] == ""
+    picked = list(ranked(at)["file"]).index("dana.pdf")
+    at.selectbox(key="detail").set_value(picked).run()
+    assert any(w.value.startswith("Same file as #") for w in at.warning)
+
+
 def test_each_uploader_states_the_limit_the_parser_applies(page_model) -> None:
     at = new_session()
     pdf_uploader = at.file_uploader(key="uploads").proto
