@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from app_pages.shared import active_version, device, md_escape
 from core.errors import ShortlistError
 
-st.set_page_config(page_title="Shortlist", page_icon=":material/checklist:", layout="wide")
+# A file the app serves itself: with a Material icon name, every page view fetched the icon from Google.
+ICON = Path(__file__).resolve().parent / "app_pages" / "assets" / "icon.svg"
+
+st.set_page_config(page_title="Shortlist", page_icon=str(ICON), layout="wide")
 
 PAGES = [
     st.Page("app_pages/screen.py", title="Screen", icon=":material/checklist:", default=True),

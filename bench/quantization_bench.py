@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from core.data.dataset import read_records
 from core.embedding.chunking import Chunking, window_spans
 from core.embedding.embedder import WindowEncoder
-from core.embedding.openvino_encoder import OpenVINOEncoder
+from core.embedding.openvino_encoder import OpenVINOEncoder, import_openvino
 from core.embedding.torch_encoder import SentenceTransformerEncoder
 from core.paths import starter_corpus_path
 
@@ -64,8 +64,8 @@ def timed_encode(encoder: WindowEncoder, windows: Sequence[str]) -> tuple[np.nda
 
 def quantize(source: OpenVINOEncoder, calibration: Sequence[str], out_dir: Path) -> Path:
     """An int8 copy of the encoder's IR, calibrated on ``calibration`` windows."""
+    ov = import_openvino()  # before nncf, which would otherwise load OpenVINO's telemetry
     import nncf
-    import openvino as ov
 
     tokenizer = source.tokenizer
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +25,21 @@ from core.errors import EncoderError
 from core.paths import cache_dir
 
 MAX_TOKENS = 256
+
+
+def import_openvino() -> Any:
+    """The ``openvino`` module, imported with OpenVINO's telemetry switched off.
+
+    OpenVINO reports usage to Google Analytics unless the user opted out with a file in their home folder
+    (``~/intel/openvino_telemetry``): about a dozen lookups of a Google host per screening run, and a
+    ``~/intel/stats`` file. Resumes are promised to stay on this machine, and no file may be written to a user's
+    home, so the ``openvino_telemetry`` package is made unimportable before openvino is first imported; OpenVINO
+    then uses its built-in no-op stand-in (``openvino.tools.ovc.telemetry_stub``).
+    """
+    sys.modules.setdefault("openvino_telemetry", None)  # type: ignore[arg-type]  # None: "cannot import"
+    import openvino
+
+    return openvino
 
 
 def openvino_available() -> bool:
@@ -75,7 +91,7 @@ class OpenVINOEncoder:
     def _load(self) -> tuple[Any, Any]:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         try:
-            import openvino as ov
+            ov = import_openvino()
             from transformers import AutoTokenizer
 
             tokenizer = AutoTokenizer.from_pretrained(str(self.model_path), local_files_only=True)
@@ -92,7 +108,7 @@ class OpenVINOEncoder:
 
     def converted_ir(self, tokenizer: Any = None) -> Path:
         """The full-precision OpenVINO IR of the model, converted from PyTorch on first use and cached."""
-        import openvino as ov
+        ov = import_openvino()
         from transformers import AutoTokenizer
 
         ir_path = cache_dir() / "openvino" / _model_fingerprint(self.model_path) / "encoder.xml"
@@ -106,7 +122,7 @@ class OpenVINOEncoder:
 
     def _convert(self, tokenizer: Any) -> Any:
         """PyTorch to OpenVINO: the transformer with mean pooling and L2 normalisation folded in."""
-        import openvino as ov
+        ov = import_openvino()
         import torch
         from transformers import AutoModel
 

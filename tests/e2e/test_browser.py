@@ -52,12 +52,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(state: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free port with its own state folder; yields the app's URL."""
+def running_app(state: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """`streamlit run app.py` on a free port with its own state folder (and ``extra_env``); yields its URL."""
     if not (bundled_model_dir() / "model.json").is_file():
         pytest.fail("The bundled model is missing")
     port = free_port()
-    env = {**os.environ, "SHORTLIST_STATE_DIR": str(state), "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "SHORTLIST_STATE_DIR": str(state), "HF_HUB_OFFLINE": "1", **(extra_env or {})}
     process = subprocess.Popen(
         [
             sys.executable,
