@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from core.cli import main
+from tests import zip_factory as zips
 from tests.conftest import toy_records, toy_text
 from tests.pdf_factory import resume_pdf, scanned_pdf
 
@@ -117,6 +118,50 @@ def test_screen_folder_writes_the_ranked_csv(
     assert "'=cmd.pdf" in body  # formula neutralised
     assert body["scan.pdf"][2] == "rejected" and body["scan.pdf"][3] == "" and body["scan.pdf"][5]
     assert "3 files: 2 scored" in capsys.readouterr().out
+
+
+def test_screen_a_linux_zip_with_non_ascii_names_a_duplicate_and_hostile_names(
+    trained: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11 and 14's acceptance: right names, a duplicate flag, and a CSV that survives injection."""
+    _, model = trained
+    rng = np.random.default_rng(21)
+    zoe = resume_pdf(toy_text(rng, True, 250))
+    archive = tmp_path / "applicants.zip"
+    archive.write_bytes(
+        zips.linux_zip(
+            {
+                "Zoë_Haddad.pdf": zoe,
+                "Müller, Jürgen.pdf": resume_pdf(toy_text(rng, False, 250)),
+                "copies/Zoë_Haddad (copy).pdf": zoe,
+                "x\r=cmd|' /C calc'!A0\r.pdf": resume_pdf(toy_text(rng, False, 250)),
+                "\x1b[2J\x1b]0;owned-title\x07.pdf": resume_pdf(toy_text(rng, True, 250)),
+            }
+        )
+    )
+    out = tmp_path / "ranked.csv"
+    assert main(["screen", str(archive), "--model", str(model), "--out", str(out), "--device", "cpu"]) == 0
+    printed = capsys.readouterr()
+    assert "\x1b" not in printed.out + printed.err and "\x07" not in printed.out + printed.err
+
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 5
+    by_file = {row["file"]: row for row in rows}
+    assert {
+        "applicants.zip/Zoë_Haddad.pdf",
+        "applicants.zip/Müller, Jürgen.pdf",
+        "applicants.zip/copies/Zoë_Haddad (copy).pdf",
+        "applicants.zip/x\ufffd=cmd|' /C calc'!A0\ufffd.pdf",
+        "applicants.zip/\ufffd[2J\ufffd]0;owned-title\ufffd.pdf",
+    } == set(by_file)
+    original, copy = (
+        by_file["applicants.zip/Zoë_Haddad.pdf"],
+        by_file["applicants.zip/copies/Zoë_Haddad (copy).pdf"],
+    )
+    earlier, later = sorted((original, copy), key=lambda row: int(row["rank"]))
+    assert later["duplicate"] == f"Same file as #{earlier['rank']}" and earlier["duplicate"] == ""
+    assert not any(value.startswith(("=", "+", "-", "@")) for row in rows for value in row.values())
 
 
 def test_errors_are_one_line_not_tracebacks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,7 +14,7 @@ import struct
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 UNIX, DOS = 3, 0  # "version made by" host systems
@@ -66,35 +66,43 @@ def unicode_path_field(raw_name: bytes, name: str) -> bytes:
     return struct.pack("<HH", 0x7075, len(body)) + body
 
 
-def linux_zip(names: Sequence[str], data: bytes) -> bytes:
+def linux_zip(files: Mapping[str, bytes]) -> bytes:
     """As Info-ZIP ``zip`` 3.0 on Linux writes it: raw UTF-8 bytes, no UTF-8 flag, Unix fields."""
-    return tool_zip([Member(name.encode("utf-8"), data, extra=_UNIX_EXTRA) for name in names])
+    return tool_zip([Member(name.encode("utf-8"), data, extra=_UNIX_EXTRA) for name, data in files.items()])
 
 
-def macos_archive_utility_zip(names: Sequence[str], data: bytes) -> bytes:
+def macos_archive_utility_zip(files: Mapping[str, bytes]) -> bytes:
     """As macOS Archive Utility or ``ditto -c -k`` write it: flagged UTF-8, decomposed (NFD) names."""
     return tool_zip(
-        [Member(unicodedata.normalize("NFD", name).encode("utf-8"), data, utf8_flag=True) for name in names]
+        [
+            Member(unicodedata.normalize("NFD", name).encode("utf-8"), data, utf8_flag=True)
+            for name, data in files.items()
+        ]
     )
 
 
-def windows_explorer_zip(names: Sequence[str], data: bytes, code_page: str = "cp437") -> bytes:
+def windows_explorer_zip(files: Mapping[str, bytes], code_page: str = "cp437") -> bytes:
     """As Windows Explorer writes it: the machine's DOS code page (cp437 in the US, cp850 in Western Europe,
     cp866 in Russia), no UTF-8 flag, made by DOS."""
-    return tool_zip([Member(name.encode(code_page), data, system=DOS, extra=_NTFS_EXTRA) for name in names])
-
-
-def seven_zip(names: Sequence[str], data: bytes) -> bytes:
-    """As 7-Zip writes it for names outside ASCII: flagged UTF-8, made by DOS, NTFS times."""
     return tool_zip(
-        [Member(name.encode("utf-8"), data, utf8_flag=True, system=DOS, extra=_NTFS_EXTRA) for name in names]
+        [Member(name.encode(code_page), data, system=DOS, extra=_NTFS_EXTRA) for name, data in files.items()]
     )
 
 
-def info_zip_windows(names: Sequence[str], data: bytes) -> bytes:
+def seven_zip(files: Mapping[str, bytes]) -> bytes:
+    """As 7-Zip writes it for names outside ASCII: flagged UTF-8, made by DOS, NTFS times."""
+    return tool_zip(
+        [
+            Member(name.encode("utf-8"), data, utf8_flag=True, system=DOS, extra=_NTFS_EXTRA)
+            for name, data in files.items()
+        ]
+    )
+
+
+def info_zip_windows(files: Mapping[str, bytes]) -> bytes:
     """As Info-ZIP ``zip`` on Windows writes it: cp437 names plus the Unicode Path field with the real name."""
     members = []
-    for name in names:
+    for name, data in files.items():
         raw = name.encode("cp437", errors="replace")
         members.append(Member(raw, data, system=DOS, extra=unicode_path_field(raw, name)))
     return tool_zip(members)
