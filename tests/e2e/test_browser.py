@@ -4,6 +4,7 @@ input, the ranked table. Saves a screenshot to ``artifacts/e2e-screen.png`` for 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -169,3 +170,34 @@ def test_upload_three_pdfs_and_see_the_ranked_table(server: str, tmp_path: Path)
             browser.close()
     assert ranked_cells.index("rosa.pdf") < ranked_cells.index("tom.pdf")  # the DevOps resume ranks first
     assert "scan.pdf" not in ranked_cells and "scan.pdf" in rejected_cells  # the scan is listed, never ranked
+
+
+def test_a_hostile_file_name_shows_as_plain_text(server: str) -> None:
+    """Issue 14: Markdown in names rendered in alerts (an image was fetched, a link worked), and autolinks and
+    emoji shortcodes survived the old escaping."""
+    from playwright.sync_api import expect, sync_playwright
+
+    # No "/" in it: a browser will not upload a file whose name has one.
+    name = "cv www.evil.example jane@evil.example :smile: ![x](evil.png) [go](evil.html) <b>bold</b>.pdf"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1600})
+        try:
+            page.goto(server, wait_until="domcontentloaded")
+            page.get_by_text("Screen resumes").first.wait_for(timeout=60_000)
+            upload = {"name": name, "mimeType": "application/pdf", "buffer": resume_pdf(DEVOPS_TEXT)}
+            page.locator("input[type=file]").first.set_input_files([upload])
+            # The uploader shortens long names in the middle ("cv www....ld</b>.pdf").
+            uploader = page.get_by_test_id("stFileUploader").first
+            uploader.get_by_text(re.compile(r"\.pdf$")).first.wait_for(timeout=60_000)
+            page.get_by_role("button", name="Screen uploaded files").click()
+            caption = page.get_by_test_id("stCaptionContainer").filter(has_text="File:")
+            expect(caption).to_have_count(1, timeout=120_000)
+            shown = caption.inner_text()
+            links = page.locator("a[href*='evil'], a[href^='mailto:']").count()
+            images = page.locator("img[src*='evil']").count()
+            bold = caption.locator("b, strong").count()
+        finally:
+            browser.close()
+    assert ":smile:" in shown and "![x](evil.png) [go](evil.html)" in shown and "<b>bold</b>" in shown
+    assert (links, images, bold) == (0, 0, 0)
