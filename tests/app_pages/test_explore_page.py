@@ -49,7 +49,7 @@ def metric(at: AppTest, label: str) -> str:
 
 def shown_id(at: AppTest) -> str:
     caption = next(c.value for c in at.caption if c.value.startswith("Sample "))
-    return caption.split(" id ")[-1].replace("\\", "")
+    return caption.split(" id ")[-1].strip("` ")  # shown as code: `` ` id ` ``
 
 
 def test_without_datasets_the_page_says_what_to_do(

@@ -194,7 +194,7 @@ def test_page_reattaches_to_a_job_started_elsewhere(fake: FakeOpenAI) -> None:
         assert not at.exception
         assert at.selectbox(key="gen_job").value == job_id
         assert at.get("progress") and at.button(key="gen_start").disabled
-        assert any("from-the-cli is running" in text for text in texts(at, "info"))
+        assert any("` from-the-cli ` is running" in text for text in texts(at, "info"))
         at.button(key="gen_cancel").click().run()
     finally:
         wait_until(job_id, ended)
