@@ -106,7 +106,7 @@ def test_near_duplicate_index_is_fast_for_thousands() -> None:
 WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from core.dataset import ResumeRecord, append_record
+    from core.data.dataset import ResumeRecord, append_record
     path, name, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     for i in range(count):
         # Lines well over the pipe buffer size, so a write cannot be atomic by luck.
@@ -117,7 +117,7 @@ WRITER = textwrap.dedent("""
 STORE_WRITER = textwrap.dedent("""
     import random, sys
     from pathlib import Path
-    from core.dataset import ResumeRecord
+    from core.data.dataset import ResumeRecord
     from core.generation.store import RecordStore
     path, name = Path(sys.argv[1]), sys.argv[2]
     store = RecordStore(path, quotas={"devops": 60}, fsync=False)
