@@ -64,9 +64,3 @@ def jobs_dir() -> Path:
 def database_path() -> Path:
     """The SQLite file for app state: screening runs, verdicts, jobs, the active model."""
     return state_dir() / "shortlist.sqlite3"
-
-
-def ensure_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) if needed and return it."""
-    path.mkdir(parents=True, exist_ok=True)
-    return path

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import DatasetError
+from core.storage import atomic_file, open_private
 
 LABELS = ("devops", "other")
 REQUIRED_FIELDS = ("id", "text", "label")
@@ -122,13 +123,10 @@ def load_datasets(paths: Iterable[Path], exclude_ids: Iterable[str] = ()) -> Loa
 def write_records(path: Path, records: Iterable[ResumeRecord]) -> int:
     """Write ``records`` to ``path`` as JSONL (replacing it); returns how many were written."""
     count = 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
+    with atomic_file(path) as handle:
         for record in records:
             handle.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
             count += 1
-    tmp.replace(path)
     return count
 
 
@@ -219,8 +217,7 @@ class DatasetWriter:
     def append(self, record: ResumeRecord, *, fsync: bool = True) -> int:
         """Append ``record`` as one line; returns the file size after the write."""
         line = (json.dumps(record.to_json(), ensure_ascii=False) + "\n").encode("utf-8")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = open_private(self.path, os.O_WRONLY | os.O_APPEND)
         try:
             view = memoryview(line)
             while view:
@@ -237,9 +234,8 @@ class DatasetWriter:
 def locked_dataset(path: Path) -> Iterator[DatasetWriter]:
     """Hold the exclusive append lock of ``path`` (threads and processes) and yield its writer."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     with _thread_lock(path):
-        fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+        fd = open_private(lock_path(path), os.O_RDWR)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield DatasetWriter(path)

@@ -18,6 +18,7 @@ from typing import Any
 
 from core.errors import ConfigError
 from core.paths import repo_root
+from core.storage import write_json
 
 SETTINGS_FILE = "settings.json"
 OPENAI_BASE_URL = "https://api.openai.com/v1"
@@ -124,11 +125,8 @@ class GenerationSettings:
 
 def save_settings(job_dir: Path, settings: GenerationSettings) -> Path:
     """Write ``settings.json`` (without the key) into ``job_dir`` atomically; returns its path."""
-    job_dir.mkdir(parents=True, exist_ok=True)
     path = job_dir / SETTINGS_FILE
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(settings.to_dict(), indent=1, sort_keys=True), encoding="utf-8")
-    tmp.replace(path)
+    write_json(path, settings.to_dict(), indent=1, sort_keys=True)
     return path
 
 

@@ -17,7 +17,8 @@ import pandas as pd
 
 from core.errors import ConfigError, ModelError
 from core.model.artifact import load_artifact, read_metadata
-from core.paths import bundled_model_dir, ensure_dir, state_dir
+from core.paths import bundled_model_dir, state_dir
+from core.storage import write_json
 
 HISTORY_LIMIT = 20  # earlier active versions remembered for roll back
 
@@ -109,10 +110,7 @@ def activate(version: str) -> ModelVersion:
 
 
 def _write_active(version: str, history: list[str]) -> None:
-    ensure_dir(state_dir())
-    tmp = _active_file().with_suffix(".tmp")
-    tmp.write_text(json.dumps({"version": version, "history": history}), encoding="utf-8")
-    tmp.replace(_active_file())
+    write_json(_active_file(), {"version": version, "history": history})
 
 
 def _history() -> list[str]:

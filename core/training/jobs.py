@@ -35,7 +35,7 @@ from core.model.artifact import METADATA_FILE, load_artifact
 from core.model.evaluation import SCORES_FILE, EvaluationReport, ScoredSet, evaluate
 from core.model.registry import unused_version_name, user_models_dir
 from core.paths import state_dir
-from core.storage import SqliteStore
+from core.storage import SqliteStore, private_dir, write_json
 from core.training.trainer import TrainConfig, labels_of, split_indices, train_model
 
 log = logging.getLogger(__name__)
@@ -207,16 +207,14 @@ def run_training(
                 sets["uploaded"].labels, sets["uploaded"].probabilities, screener.thresholds, group="uploaded"
             )
         step("saving", 0, 0)
-        (staging / SCORES_FILE).write_text(
-            json.dumps({name: scored.to_json() for name, scored in sets.items()}), encoding="utf-8"
-        )
+        write_json(staging / SCORES_FILE, {name: scored.to_json() for name, scored in sets.items()})
         extra_metrics: dict[str, Any] = {}
         if uploaded is not None:
             extra_metrics["uploaded"] = {**uploaded.to_dict(), "name": request.evaluation_name}
         _update_metadata(
             staging, {"dataset_details": details, "excluded_by_reviewers": len(exclude)}, extra_metrics
         )
-        final.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(final.parent)
         staging.replace(final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
