@@ -85,17 +85,8 @@ def _print_summary(frame: Any) -> None:
         print(rejected[["file", "reason"]].to_string(index=False))
 
 
-def _embedder(chunking: Any, device: str, precision: Any) -> Any:
-    from core.embedding import DocumentEmbedder, EmbeddingCache, SentenceTransformerEncoder
-    from core.paths import cache_dir
-
-    encoder = SentenceTransformerEncoder(device=device, precision=precision)
-    cache = EmbeddingCache(cache_dir() / f"embeddings-{precision}.sqlite3")
-    return DocumentEmbedder(encoder, chunking, cache)
-
-
 def cmd_train(args: argparse.Namespace) -> int:
-    from core.embedding import Chunking
+    from core.embedding import Chunking, SentenceTransformerEncoder, cached_embedder
     from core.training import TrainConfig, train_model
 
     chunking = Chunking(pooling=args.pooling)
@@ -111,7 +102,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         result = train_model(
             [Path(p) for p in args.data],
             Path(args.out),
-            _embedder(chunking, args.device, args.precision),
+            cached_embedder(
+                SentenceTransformerEncoder(device=args.device, precision=args.precision), chunking
+            ),
             config,
             on_progress=update,
         )
