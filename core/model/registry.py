@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from core.errors import ConfigError, ModelError
-from core.model.artifact import load_artifact, read_metadata
+from core.model.artifact import ModelArtifact, read_metadata
 from core.paths import bundled_model_dir, state_dir
 from core.storage import write_json
 
@@ -97,7 +97,7 @@ def activate(version: str) -> ModelVersion:
     match = next((v for v in list_versions() if v.version == version), None)
     if match is None:
         raise ConfigError(f"No model version called {version!r}")
-    load_artifact(match.path)
+    ModelArtifact.load(match.path)
     history = _history()
     try:
         current: str | None = active_version().version
@@ -142,7 +142,7 @@ def rollback() -> ModelVersion:
     while history:
         candidate = history.pop()
         if candidate in existing and candidate != current:
-            load_artifact(existing[candidate].path)
+            ModelArtifact.load(existing[candidate].path)
             _write_active(candidate, history)
             return existing[candidate]
     raise ConfigError("There is no earlier version to roll back to")

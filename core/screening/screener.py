@@ -19,7 +19,7 @@ from core.embedding.backends import Backend, create_encoder
 from core.embedding.device import Precision
 from core.embedding.embedder import DocumentEmbedder, WindowEncoder, cached_embedder
 from core.errors import ModelError
-from core.model.artifact import ModelArtifact, load_artifact
+from core.model.artifact import ModelArtifact
 from core.model.classifier import Thresholds
 from core.paths import bundled_model_dir
 from core.screening.redaction import find_name, model_input
@@ -126,7 +126,7 @@ def load_screener(
     """
     from core.embedding.device import resolve_device
 
-    artifact = load_artifact(model_dir or bundled_model_dir())
+    artifact = ModelArtifact.load(model_dir or bundled_model_dir())
     resolved = resolve_device(device)
     window_encoder = encoder or create_encoder(resolved, precision, backend)
     if window_encoder.encoder_id != artifact.encoder_id:

@@ -20,7 +20,7 @@ import secrets
 import shutil
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from core.data.catalog import DatasetInfo
 from core.data.dataset import LoadedDataset, ResumeRecord, load_datasets, read_records
 from core.embedding.embedder import WindowEncoder, cached_embedder
 from core.errors import ConfigError, DatasetError, ShortlistError
-from core.model.artifact import METADATA_FILE, load_artifact
+from core.model.artifact import ModelArtifact
 from core.model.evaluation import SCORES_FILE, EvaluationReport, ScoredSet, evaluate
 from core.model.registry import unused_version_name, user_models_dir
 from core.paths import state_dir
@@ -126,17 +126,6 @@ def _dataset_details(datasets: Sequence[DatasetInfo], exclude: set[str]) -> list
     return details
 
 
-def _update_metadata(model_dir: Path, extra_training: dict[str, Any], extra_metrics: dict[str, Any]) -> None:
-    """Add entries to a version's ``model.json`` (outside the arrays hash, which covers only the arrays)."""
-    path = model_dir / METADATA_FILE
-    document = json.loads(path.read_text(encoding="utf-8"))
-    document.setdefault("training", {}).update(extra_training)
-    document.setdefault("metrics", {}).update(extra_metrics)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(document, indent=2, sort_keys=True), encoding="utf-8")
-    tmp.replace(path)
-
-
 def run_training(
     request: TrainingRequest,
     encoder: WindowEncoder,
@@ -180,7 +169,8 @@ def run_training(
         _, test_idx = split_indices(labels, config.test_fraction, config.seed)
         # The held-out set is scored again through the screening path (torch, not scikit-learn): the curves
         # show exactly what Screen will compute, and the split is the one train_model used (same seed).
-        screener = Screener(load_artifact(staging), embedder, device="cpu")
+        artifact = ModelArtifact.load(staging)
+        screener = Screener(artifact, embedder, device="cpu")
         test_records = [dataset.records[i] for i in test_idx]
         test_scores = screener.score_texts(
             [r.text for r in test_records], lambda done, _total: step("evaluating", done, to_score)
@@ -208,12 +198,12 @@ def run_training(
             )
         step("saving", 0, 0)
         write_json(staging / SCORES_FILE, {name: scored.to_json() for name, scored in sets.items()})
-        extra_metrics: dict[str, Any] = {}
+        metadata = artifact.metadata
+        training = {**metadata["training"], "dataset_details": details, "excluded_by_reviewers": len(exclude)}
+        metrics = dict(metadata["metrics"])
         if uploaded is not None:
-            extra_metrics["uploaded"] = {**uploaded.to_dict(), "name": request.evaluation_name}
-        _update_metadata(
-            staging, {"dataset_details": details, "excluded_by_reviewers": len(exclude)}, extra_metrics
-        )
+            metrics["uploaded"] = {**uploaded.to_dict(), "name": request.evaluation_name}
+        replace(artifact, metadata={**metadata, "training": training, "metrics": metrics}).save_metadata()
         private_dir(final.parent)
         staging.replace(final)
     except BaseException:
