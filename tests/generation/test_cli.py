@@ -15,7 +15,7 @@ import pytest
 from core.generation.cli import add_generate_parser, main
 from core.generation.jobs import acquire_job_lock
 from core.generation.status import read_status
-from tests.generation.fake_openai import FakeOpenAI
+from tools.fake_openai import FakeOpenAI
 
 
 def args_for(fake: FakeOpenAI, out: Path, *extra: str) -> list[str]:
