@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,12 +79,28 @@ def parse_record(line: str) -> ResumeRecord | None:
     )
 
 
+def first_of_each_id(
+    records: Iterable[ResumeRecord], seen: set[str] | None = None, exclude: Container[str] = ()
+) -> list[ResumeRecord]:
+    """``records`` without excluded ids and without ids already kept: the first record with an id wins.
+
+    ``seen`` carries the kept ids from call to call (it gains this call's), so over several datasets a record
+    whose id an earlier dataset holds is left out, as training, exploring and evaluating all do.
+    """
+    seen = set() if seen is None else seen
+    kept = []
+    for record in records:
+        if record.id not in seen and record.id not in exclude:
+            seen.add(record.id)
+            kept.append(record)
+    return kept
+
+
 def read_records(path: Path) -> tuple[list[ResumeRecord], int]:
     """Valid records of one JSONL file, and the count of broken lines skipped. Later duplicates of an id lose."""
     if not path.is_file():
         raise DatasetError(f"Dataset not found: {path}")
-    records: list[ResumeRecord] = []
-    seen: set[str] = set()
+    parsed: list[ResumeRecord] = []
     broken = 0
     with path.open(encoding="utf-8", errors="replace") as handle:
         for line in handle:
@@ -93,10 +109,9 @@ def read_records(path: Path) -> tuple[list[ResumeRecord], int]:
             record = parse_record(line)
             if record is None:
                 broken += 1
-            elif record.id not in seen:
-                seen.add(record.id)
-                records.append(record)
-    return records, broken
+            else:
+                parsed.append(record)
+    return first_of_each_id(parsed), broken
 
 
 def load_datasets(paths: Iterable[Path], exclude_ids: Iterable[str] = ()) -> LoadedDataset:
@@ -110,11 +125,7 @@ def load_datasets(paths: Iterable[Path], exclude_ids: Iterable[str] = ()) -> Loa
         file_records, file_broken = read_records(Path(path))
         broken += file_broken
         sources.append(str(path))
-        for record in file_records:
-            if record.id in excluded or record.id in seen:
-                continue
-            seen.add(record.id)
-            records.append(record)
+        records += first_of_each_id(file_records, seen, excluded)
     if not records:
         raise DatasetError("No usable records in " + ", ".join(sources))
     return LoadedDataset(records=records, broken_lines=broken, sources=tuple(sources))

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from core.data.catalog import DatasetInfo
-from core.data.dataset import LABELS, ResumeRecord, read_records
+from core.data.dataset import LABELS, ResumeRecord, first_of_each_id, read_records
 from core.embedding.chunking import Chunking, window_spans
 from core.embedding.embedder import DocumentEmbedder, WindowEncoder
 from core.errors import DatasetError
@@ -93,11 +93,9 @@ def load_corpus(datasets: Sequence[DatasetInfo]) -> Corpus:
     for info in datasets:
         found, skipped = read_records(info.path)
         broken += skipped
-        for record in found:
-            if record.id not in seen:
-                seen.add(record.id)
-                records.append(record)
-                keys.append(info.key)
+        kept = first_of_each_id(found, seen)
+        records += kept
+        keys += [info.key] * len(kept)
     return Corpus(records=records, datasets=keys, broken_lines=broken)
 
 

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from core.data.catalog import DatasetInfo
-from core.data.dataset import LoadedDataset, ResumeRecord, load_datasets, read_records
+from core.data.dataset import LoadedDataset, ResumeRecord, first_of_each_id, load_datasets, read_records
 from core.embedding.embedder import WindowEncoder, cached_embedder
 from core.errors import ConfigError, DatasetError, ShortlistError
 from core.model.artifact import ModelArtifact
@@ -119,8 +119,7 @@ def _dataset_details(datasets: Sequence[DatasetInfo], exclude: set[str]) -> list
     details = []
     for info in datasets:
         records, broken = read_records(info.path)
-        used = [r for r in records if r.id not in exclude and r.id not in seen]
-        seen.update(r.id for r in used)
+        used = first_of_each_id(records, seen, exclude)
         digest = LoadedDataset(used, broken, (str(info.path),)).content_hash() if used else ""
         details.append({"key": info.key, "name": info.name, "records": len(used), "sha256": digest})
     return details
