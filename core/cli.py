@@ -87,13 +87,14 @@ def _print_summary(frame: Any) -> None:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from core.embedding import Chunking, SentenceTransformerEncoder, cached_embedder
+    from core.model import parse_gamma
     from core.training import TrainConfig, train_model
 
     chunking = Chunking(pooling=args.pooling)
     config = TrainConfig(
         classifier=args.classifier,
         C=args.C,
-        gamma=_gamma(args.gamma),
+        gamma=parse_gamma(args.gamma),
         balancing=args.balancing,
         seed=args.seed,
         chunking=chunking,
@@ -111,15 +112,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     meta = result.metadata
     print(f"Trained {meta['version']} on {result.n_train} records, evaluated on {result.n_test} held out.")
     _print_report(result.report)
-    print(
-        f"Thresholds: {json.dumps(json.loads((result.model_dir / 'model.json').read_text())['thresholds'])}"
-    )
+    print(f"Thresholds: shortlist from {result.thresholds.shortlist}, review from {result.thresholds.review}")
     print(f"Model written to {result.model_dir}")
     return 0
-
-
-def _gamma(value: str) -> float | str:
-    return value if value in ("scale", "auto") else float(value)
 
 
 def _print_report(report: Any) -> None:

@@ -21,7 +21,7 @@ from core.embedding.chunking import Chunking
 from core.embedding.embedder import DocumentEmbedder
 from core.errors import ConfigError
 from core.model.artifact import ModelArtifact
-from core.model.classifier import ClassifierKind, ResumeClassifier
+from core.model.classifier import ClassifierKind, ResumeClassifier, Thresholds
 from core.model.evaluation import EvaluationReport, evaluate
 from core.screening.redaction import model_input
 
@@ -59,6 +59,7 @@ class TrainResult:
     n_train: int
     n_test: int
     metadata: dict[str, object]
+    thresholds: Thresholds
 
 
 def labels_of(records: Sequence[ResumeRecord]) -> np.ndarray:
@@ -137,7 +138,12 @@ def train_model(
         classifier.model_, classifier.calibration_, classifier.thresholds_, config.chunking, metadata
     ).save(out_dir)
     return TrainResult(
-        model_dir=out_dir, report=report, n_train=len(train_idx), n_test=len(test_idx), metadata=metadata
+        model_dir=out_dir,
+        report=report,
+        n_train=len(train_idx),
+        n_test=len(test_idx),
+        metadata=metadata,
+        thresholds=classifier.thresholds_,
     )
 
 
