@@ -9,36 +9,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from core.errors import ShortlistError
+from core.progress import progress_bar
 
 SUMMARY_ROWS = 50  # the terminal summary shows the top of the list; the CSV has every row
-
-
-@contextmanager
-def _progress(description: str, unit: str) -> Iterator[Callable[[int, int], None]]:
-    """A ``(done, total)`` callback drawing a tqdm bar on stderr; the bar appears with the first update."""
-    from tqdm import tqdm
-
-    bar: Any = None
-
-    def update(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = tqdm(desc=description, unit=unit, total=total, file=sys.stderr, dynamic_ncols=True)
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-
-    try:
-        yield update
-    finally:
-        if bar is not None:
-            bar.close()
 
 
 def _format_rate(value: float | None) -> str:
@@ -55,9 +33,9 @@ def cmd_screen(args: argparse.Namespace) -> int:
         print("No PDF files found in the given paths.", file=sys.stderr)
         return 2
     screener = load_screener(args.model, device=args.device, precision=args.precision, backend=args.backend)
-    with _progress("parsing", "file") as update:
+    with progress_bar("parsing", "file") as update:
         documents = parse_documents(files, limits=limits, on_progress=update)
-    with _progress("scoring", "resume") as update:
+    with progress_bar("scoring", "resume") as update:
         candidates = screen_documents(documents, screener, on_progress=update)
     frame = candidates_frame(candidates)
     if args.out:
@@ -99,7 +77,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         seed=args.seed,
         chunking=chunking,
     )
-    with _progress("embedding", "resume") as update:
+    with progress_bar("embedding", "resume") as update:
         result = train_model(
             [Path(p) for p in args.data],
             Path(args.out),
@@ -144,7 +122,7 @@ def _print_report(report: Any) -> None:
 def cmd_eval(args: argparse.Namespace) -> int:
     from core.training import evaluate_dataset
 
-    with _progress("scoring", "resume") as update:
+    with progress_bar("scoring", "resume") as update:
         result = evaluate_dataset(
             Path(args.data), args.model, by=args.by, device=args.device, on_progress=update
         )

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ShortlistError
+from core.progress import progress_bar
 
 
 def add_generate_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -71,8 +72,6 @@ def _settings(args: argparse.Namespace) -> Any:
 
 def run_generate(args: argparse.Namespace) -> int:
     """Run ``shortlist generate``; returns the exit code (0 done, 1 failed, 2 bad usage, 130 cancelled)."""
-    from tqdm import tqdm
-
     from core.generation.jobs import acquire_job_lock, cancel_marker
     from core.generation.runner import run_job
     from core.generation.settings import key_for, save_settings
@@ -91,17 +90,8 @@ def run_generate(args: argparse.Namespace) -> int:
     with lock:
         save_settings(out, settings)
         cancel_marker(out).unlink(missing_ok=True)
-        bar = tqdm(desc="generating", unit="resume", file=sys.stderr, dynamic_ncols=True)
-
-        def update(done: int, total: int) -> None:
-            bar.total = total
-            bar.n = done
-            bar.refresh()
-
-        try:
+        with progress_bar("generating", "resume") as update:
             status = run_job(settings, out, api_key=key, on_progress=update)
-        finally:
-            bar.close()
     rejects = ", ".join(f"{k} {v}" for k, v in sorted(status.rejects.items())) or "none"
     print(
         f"{status.state}: {status.done_total}/{status.planned_total} resumes in {out / 'resumes.jsonl'}; "
