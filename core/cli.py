@@ -140,6 +140,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from core.generation import add_generate_parser
+
     parser = argparse.ArgumentParser(prog="shortlist", description=__doc__.splitlines()[0] if __doc__ else "")
     sub = parser.add_subparsers(dest="command", required=True)
     devices = ("auto", "cpu", "cuda")
@@ -195,12 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--device", choices=devices, default="auto")
     ev.set_defaults(func=cmd_eval)
 
-    try:
-        from core.generation import add_generate_parser
-    except ImportError:  # the generation engine is optional for screening-only installs
-        pass
-    else:
-        add_generate_parser(sub)
+    add_generate_parser(sub)
     return parser
 
 

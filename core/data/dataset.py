@@ -253,24 +253,3 @@ def locked_dataset(path: Path) -> Iterator[DatasetWriter]:
         finally:
             # Closing the descriptor releases the flock, also when the body raised.
             os.close(fd)
-
-
-def append_record(path: Path, record: ResumeRecord, *, fsync: bool = True) -> None:
-    """Append one record to ``path`` under the lock, repairing a torn tail first."""
-    with locked_dataset(path) as writer:
-        writer.repair_tail()
-        writer.append(record, fsync=fsync)
-
-
-def repair_torn_tail(path: Path) -> int:
-    """Repair a torn last line of ``path`` under the lock; returns the bytes removed."""
-    with locked_dataset(path) as writer:
-        return writer.repair_tail()
-
-
-def read_ids(path: Path) -> set[str]:
-    """Ids of the valid records in ``path`` (empty when the file does not exist)."""
-    if not Path(path).is_file():
-        return set()
-    records, _ = read_records(Path(path))
-    return {record.id for record in records}

@@ -102,15 +102,3 @@ def run_generate(args: argparse.Namespace) -> int:
     if status.message:
         print(status.message, file=sys.stderr)
     return {"completed": 0, "cancelled": 130}.get(status.state, 1)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry point (``python -m core.generation.cli generate ...``) until core.cli wires it."""
-    parser = argparse.ArgumentParser(prog="shortlist")
-    add_generate_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return int(args.func(args))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

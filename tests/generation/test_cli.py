@@ -1,4 +1,5 @@
-"""``shortlist generate`` in the foreground: runs, resumes, refuses a busy folder, stops on Ctrl-C."""
+"""``shortlist generate`` in the foreground (through ``core.cli``, as installed): runs, resumes, refuses a busy
+folder, stops on Ctrl-C."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from core.generation.cli import add_generate_parser, main
+from core.cli import main
+from core.generation.cli import add_generate_parser
 from core.generation.jobs import acquire_job_lock
 from core.generation.status import read_status
 from tools.fake_openai import FakeOpenAI
