@@ -108,12 +108,14 @@ def connect_private(path: Path, timeout: float = 30) -> sqlite3.Connection:
 
 
 @contextmanager
-def atomic_file(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
+def atomic_file(path: Path, *, binary: bool = False, durable: bool = True) -> Iterator[IO[Any]]:
     """A handle whose content replaces ``path`` in one step when the block ends without an error.
 
     The content goes to a uniquely named temporary file in the same folder (so two writers, in threads or
-    processes, never share one), is flushed to disk, then moved over ``path``. On an error the old file stays
-    and the temporary one is removed. The file is owner-only (0600).
+    processes, never share one), then is moved over ``path``. On an error the old file stays and the temporary
+    one is removed. The file is owner-only (0600). ``durable`` flushes it to disk before the move, so a power
+    cut leaves the old file or the new one; a file rewritten every second anyway (a progress heartbeat) skips
+    that wait.
     """
     path = Path(path)
     private_dir(path.parent)
@@ -125,16 +127,19 @@ def atomic_file(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
         with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8") as handle:
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
-def write_json(path: Path, value: object, *, indent: int | None = None, sort_keys: bool = False) -> None:
+def write_json(
+    path: Path, value: object, *, indent: int | None = None, sort_keys: bool = False, durable: bool = True
+) -> None:
     """Write ``value`` as JSON to ``path`` atomically and owner-only (see :func:`atomic_file`)."""
-    with atomic_file(path) as handle:
+    with atomic_file(path, durable=durable) as handle:
         json.dump(value, handle, indent=indent, sort_keys=sort_keys)
 
 

@@ -98,3 +98,12 @@ def test_sqlite_database_and_its_wal_files_are_owner_only(tmp_path: Path) -> Non
     finally:
         conn.close()
     assert mode(path.parent) == 0o700
+
+
+def test_only_a_durable_write_waits_for_the_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    synced: list[int] = []
+    monkeypatch.setattr(os, "fsync", synced.append)
+    write_json(tmp_path / "model.json", {})
+    assert len(synced) == 1
+    write_json(tmp_path / "status.json", {}, durable=False)
+    assert len(synced) == 1 and json.loads((tmp_path / "status.json").read_text()) == {}

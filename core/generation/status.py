@@ -102,7 +102,9 @@ class JobStatus:
 
 def write_status(job_dir: Path, status: JobStatus) -> None:
     """Replace ``status.json`` atomically."""
-    write_json(job_dir / STATUS_FILE, status.to_dict(), indent=1)
+    # Not durable: the status is rewritten every second from the job's event loop, where waiting for the disk
+    # would delay requests (and bunch them into one rate-limit window); the next write repairs a loss.
+    write_json(job_dir / STATUS_FILE, status.to_dict(), indent=1, durable=False)
 
 
 def read_status(job_dir: Path) -> JobStatus | None:
