@@ -102,6 +102,7 @@ class EmbeddingCache:
                 with conn:
                     conn.execute("DELETE FROM windows")
                     conn.execute(f"PRAGMA user_version = {KEY_VERSION}")
+                conn.execute("VACUUM")  # give the dropped entries' space back to the disk
         except BaseException:
             conn.close()
             raise
