@@ -15,6 +15,7 @@ from core.generation import (
     GenerationSettings,
     JobStatus,
     cancel_job,
+    find_api_key,
     is_local_endpoint,
     job_profile,
     job_records_path,
@@ -26,6 +27,11 @@ from core.generation import (
 )
 
 DEFAULTS = GenerationSettings()
+KEY_SOURCES = {
+    "given": "the API key field",
+    "environment": "the OPENAI_API_KEY environment variable",
+    "secrets": ".streamlit/secrets.toml",
+}
 NO_KEY_HELP = (
     "No API key yet. Add one in any of these ways:\n\n"
     "- set the environment variable `OPENAI_API_KEY` and restart the app;\n"
@@ -35,17 +41,6 @@ NO_KEY_HELP = (
     "(for example `http://localhost:11434/v1`): any key, or none, works there.\n\n"
     "Explore, Train and Screen work without a key."
 )
-
-
-def secrets_key() -> str | None:
-    """The key in ``st.secrets`` (``OPENAI_API_KEY`` or ``[openai] api_key``); None when there is no secrets file."""
-    if not st.secrets.load_if_toml_exists():
-        return None
-    nested = st.secrets.get("openai")
-    for value in (st.secrets.get("OPENAI_API_KEY"), nested.get("api_key") if nested else None):
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return None
 
 
 def duration(seconds: float | None) -> str:
@@ -129,17 +124,11 @@ typed_key = st.text_input(
     autocomplete="off",
     help="Optional when OPENAI_API_KEY or .streamlit/secrets.toml has one. Kept in memory, never saved.",
 )
-api_key: str | None
-if typed_key.strip():
-    api_key, key_source = typed_key.strip(), "the API key field"
-elif os.environ.get("OPENAI_API_KEY", "").strip():
-    api_key, key_source = os.environ["OPENAI_API_KEY"].strip(), "the OPENAI_API_KEY environment variable"
-else:
-    api_key = secrets_key()
-    key_source = ".streamlit/secrets.toml"
+found = find_api_key(typed_key, secrets=st.secrets if st.secrets.load_if_toml_exists() else {})
+api_key = found[0] if found else None
 local = is_local_endpoint(resolve_base_url(base_url or None))
-if api_key:
-    st.caption(f"Using the key from {key_source}.")
+if found:
+    st.caption(f"Using the key from {KEY_SOURCES[found[1]]}.")
 elif local:
     st.caption("No key: fine for a local server, which is sent a placeholder.")
 else:

@@ -39,7 +39,7 @@ from core.generation.planner import build_plan
 from core.generation.prompts import build_messages, max_tokens_for
 from core.generation.runner import run_job_async
 from core.generation.settings import GenerationSettings
-from tests.generation.fake_openai import FakeConfig, FakeOpenAI
+from tools.fake_openai import FakeConfig, FakeOpenAI
 
 
 @dataclass(frozen=True)

@@ -28,12 +28,11 @@ def main() -> None:
 
     from core.data.dataset import load_datasets
     from core.data.roles import DEVOPS
-    from core.embedding.cache import EmbeddingCache
     from core.embedding.chunking import Chunking, pool
-    from core.embedding.embedder import DocumentEmbedder
+    from core.embedding.embedder import cached_embedder
     from core.embedding.torch_encoder import SentenceTransformerEncoder
     from core.model.classifier import ResumeClassifier
-    from core.paths import cache_dir, starter_corpus_path
+    from core.paths import starter_corpus_path
     from core.screening.redaction import model_input
     from core.training.trainer import TrainConfig, labels_of, split_indices
 
@@ -46,7 +45,7 @@ def main() -> None:
     defaults = TrainConfig()
     train_idx, _ = split_indices(labels, defaults.test_fraction, defaults.seed)
     encoder = SentenceTransformerEncoder(device="auto")
-    embedder = DocumentEmbedder(encoder, Chunking(), EmbeddingCache(cache_dir() / "embeddings.sqlite3"))
+    embedder = cached_embedder(encoder, Chunking())
     embedded = embedder.embed([model_input(records[i].text) for i in train_idx])
     y = labels[train_idx]
     pooled = {

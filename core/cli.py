@@ -12,37 +12,15 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from core.errors import ConfigError, ShortlistError
+from core.progress import progress_bar
 from core.safe_text import echo
 
 SUMMARY_ROWS = 50  # the terminal summary shows the top of the list; the CSV has every row
-
-
-@contextmanager
-def _progress(description: str, unit: str) -> Iterator[Callable[[int, int], None]]:
-    """A ``(done, total)`` callback drawing a tqdm bar on stderr; the bar appears with the first update."""
-    from tqdm import tqdm
-
-    bar: Any = None
-
-    def update(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = tqdm(desc=description, unit=unit, total=total, file=sys.stderr, dynamic_ncols=True)
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-
-    try:
-        yield update
-    finally:
-        if bar is not None:
-            bar.close()
 
 
 def _format_rate(value: float | None) -> str:
@@ -87,9 +65,9 @@ def cmd_screen(args: argparse.Namespace) -> int:
         echo("No files found in the given paths.", file=sys.stderr)
         return 2
     screener = load_screener(args.model, device=args.device, precision=args.precision, backend=args.backend)
-    with _progress("parsing", "file") as update:
+    with progress_bar("parsing", "file") as update:
         documents = parse_documents(files, limits=limits, on_progress=update)
-    with _progress("scoring", "resume") as update:
+    with progress_bar("scoring", "resume") as update:
         candidates = screen_documents(documents, screener, on_progress=update)
     frame = candidates_frame(candidates)
     if args.out:
@@ -117,46 +95,36 @@ def _print_summary(frame: Any) -> None:
         echo(rejected[["file", "reason"]].to_string(index=False))
 
 
-def _embedder(chunking: Any, device: str, precision: Any) -> Any:
-    from core.embedding import DocumentEmbedder, EmbeddingCache, SentenceTransformerEncoder
-    from core.paths import cache_dir
-
-    encoder = SentenceTransformerEncoder(device=device, precision=precision)
-    cache = EmbeddingCache(cache_dir() / f"embeddings-{precision}.sqlite3")
-    return DocumentEmbedder(encoder, chunking, cache)
-
-
 def cmd_train(args: argparse.Namespace) -> int:
-    from core.embedding import Chunking
+    from core.embedding import Chunking, SentenceTransformerEncoder, cached_embedder
+    from core.model import parse_gamma
     from core.training import TrainConfig, train_model
 
     chunking = Chunking(pooling=args.pooling)
     config = TrainConfig(
         classifier=args.classifier,
         C=args.C,
-        gamma=_gamma(args.gamma),
+        gamma=parse_gamma(args.gamma),
         balancing=args.balancing,
         seed=args.seed,
         chunking=chunking,
     )
-    with _progress("embedding", "resume") as update:
+    with progress_bar("embedding", "resume") as update:
         result = train_model(
             [Path(p) for p in args.data],
             Path(args.out),
-            _embedder(chunking, args.device, args.precision),
+            cached_embedder(
+                SentenceTransformerEncoder(device=args.device, precision=args.precision), chunking
+            ),
             config,
             on_progress=update,
         )
     meta = result.metadata
     echo(f"Trained {meta['version']} on {result.n_train} records, evaluated on {result.n_test} held out.")
     _print_report(result.report)
-    echo(f"Thresholds: {json.dumps(json.loads((result.model_dir / 'model.json').read_text())['thresholds'])}")
+    echo(f"Thresholds: shortlist from {result.thresholds.shortlist}, review from {result.thresholds.review}")
     echo(f"Model written to {result.model_dir}")
     return 0
-
-
-def _gamma(value: str) -> float | str:
-    return value if value in ("scale", "auto") else float(value)
 
 
 def _print_report(report: Any) -> None:
@@ -188,7 +156,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     check_output(args.out)
     check_output(args.json, "--json")
-    with _progress("scoring", "resume") as update:
+    with progress_bar("scoring", "resume") as update:
         result = evaluate_dataset(
             Path(args.data), args.model, by=args.by, device=args.device, on_progress=update
         )
@@ -208,6 +176,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from core.generation import add_generate_parser
+
     parser = argparse.ArgumentParser(prog="shortlist", description=__doc__.splitlines()[0] if __doc__ else "")
     sub = parser.add_subparsers(dest="command", required=True)
     devices = ("auto", "cpu", "cuda")
@@ -263,12 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--device", choices=devices, default="auto")
     ev.set_defaults(func=cmd_eval)
 
-    try:
-        from core.generation import add_generate_parser
-    except ImportError:  # the generation engine is optional for screening-only installs
-        pass
-    else:
-        add_generate_parser(sub)
+    add_generate_parser(sub)
     return parser
 
 

@@ -26,11 +26,6 @@ def data_dir() -> Path:
     return _env_path("SHORTLIST_DATA_DIR", repo_root() / "data")
 
 
-def models_dir() -> Path:
-    """Model versions (``SHORTLIST_MODELS_DIR`` overrides)."""
-    return _env_path("SHORTLIST_MODELS_DIR", repo_root() / "models")
-
-
 def bundled_model_dir() -> Path:
     """The model version shipped with the repository."""
     return repo_root() / "models" / "default"
@@ -62,11 +57,6 @@ def jobs_dir() -> Path:
 
 
 def database_path() -> Path:
-    """The SQLite file for app state: screening runs, verdicts, jobs, the active model."""
+    """The SQLite file for app state: screening runs, training jobs and reviewer verdicts. (The active model is
+    a JSON file beside it, ``active_model.json``; see ``core.model.registry``.)"""
     return state_dir() / "shortlist.sqlite3"
-
-
-def ensure_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) if needed and return it."""
-    path.mkdir(parents=True, exist_ok=True)
-    return path

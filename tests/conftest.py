@@ -21,6 +21,7 @@ class FakeEncoder:
     """Bag of hashed words: deterministic, fast, and similar texts get similar vectors, like a real encoder."""
 
     encoder_id = "fake-bow-64"
+    cache_identity = "fake-bow-64|exact"
     dimension = 64
 
     def token_spans(self, text: str) -> list[Span]:

@@ -14,7 +14,7 @@ import pytest
 from core.data.dataset import read_records
 from core.embedding.embedder import DocumentEmbedder
 from core.embedding.torch_encoder import SentenceTransformerEncoder
-from core.model.artifact import load_artifact
+from core.model.artifact import ModelArtifact
 from core.paths import bundled_model_dir, samples_dir, starter_corpus_path
 from core.screening.screener import Screener, load_screener
 from core.training.trainer import TrainConfig, train_model
@@ -44,7 +44,7 @@ def held_out() -> dict[str, str]:
 
 
 def test_the_bundled_model_is_small_and_verified() -> None:
-    artifact = load_artifact(bundled_model_dir())
+    artifact = ModelArtifact.load(bundled_model_dir())
     size = sum(path.stat().st_size for path in bundled_model_dir().iterdir())
     assert size < 5 * 1024 * 1024
     assert artifact.encoder_id == "all-MiniLM-L6-v2"
@@ -96,7 +96,7 @@ def test_retraining_from_the_corpus_reproduces_the_bundled_model(tmp_path: Path)
     from core.model.scoring import TorchScorer
     from core.training.trainer import embed_records
 
-    bundled = load_artifact(bundled_model_dir())
+    bundled = ModelArtifact.load(bundled_model_dir())
     config = TrainConfig(
         **{
             key: value
@@ -111,7 +111,7 @@ def test_retraining_from_the_corpus_reproduces_the_bundled_model(tmp_path: Path)
         EmbeddingCache(tmp_path / "cache.sqlite3"),  # filled by training, read back below
     )
     result = train_model([starter_corpus_path()], tmp_path / "retrained", embedder, config)
-    retrained = load_artifact(result.model_dir)
+    retrained = ModelArtifact.load(result.model_dir)
     assert isinstance(retrained.model, type(bundled.model))
 
     # The same support vectors, chosen in the same order.

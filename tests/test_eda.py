@@ -112,6 +112,8 @@ def test_near_duplicates_cluster_chained_copies_and_keep_the_preferred_one() -> 
     preferred = [i == 7 for i in range(len(vectors))]
     assert eda.near_duplicates(vectors, 0.99, preferred=preferred)[0].keep == 7
     assert eda.near_duplicates(vectors, 0.9999999)[0].members == (1, 7)
+    assert eda.near_duplicates(vectors[:6], 0.99) == []  # distinct records: no cluster
+    assert eda.near_duplicates(np.zeros((0, 32)), 0.99) == []
 
 
 def test_projection_is_two_dimensional_and_flags_an_outlier() -> None:

@@ -74,6 +74,7 @@ class CountingEncoder:
         self.encoded = 0
 
     encoder_id = "counting"
+    cache_identity = "counting|exact"
     dimension = 64
 
     def token_spans(self, text):

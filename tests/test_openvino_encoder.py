@@ -64,3 +64,12 @@ def test_an_explicit_ir_replaces_the_converted_one(texts: list[str], tmp_path) -
     assert np.array_equal(converted.encode(texts[:3], 8), explicit.encode(texts[:3], 8))
     with pytest.raises(EncoderError):
         OpenVINOEncoder(ir_path=tmp_path / "missing.xml").encode(texts[:1], 8)
+
+
+def test_full_precision_after_a_default_run_is_fresh_full_precision(texts: list[str]) -> None:
+    """Issue 14: after a default run, ``--backend torch --precision fp32`` returned the default run's cached
+    scores (up to 0.0052 away from a fresh fp32 run)."""
+    load_screener(device="cpu").score_texts(texts)  # the default: OpenVINO, bf16 where the CPU has bf16 units
+    cached = load_screener(device="cpu", backend="torch", precision="fp32").score_texts(texts)
+    fresh = load_screener(device="cpu", backend="torch", precision="fp32", use_cache=False).score_texts(texts)
+    assert [s.probability for s in cached] == [s.probability for s in fresh]

@@ -10,8 +10,8 @@ from core.data.dataset import ResumeRecord, read_records
 from core.data.roles import DEVOPS
 from core.documents.batch import parse_documents
 from core.documents.types import RejectionReason
+from core.generation.dedup import near_duplicate_pairs
 from core.paths import samples_dir, starter_corpus_path
-from tools.starter import overlapping_pairs
 
 
 @pytest.fixture(scope="module")
@@ -46,13 +46,14 @@ def test_lengths_are_like_real_resumes(corpus: list[ResumeRecord]) -> None:
     assert sum(w > 500 for w in words) / len(words) >= 1 / 3
 
 
-def test_no_two_records_share_more_than_half_of_their_word_5grams(corpus: list[ResumeRecord]) -> None:
-    assert overlapping_pairs([r.text for r in corpus], limit=0.5) == []
+def test_no_two_records_are_near_duplicates(corpus: list[ResumeRecord]) -> None:
+    assert near_duplicate_pairs([r.text for r in corpus], threshold=0.5) == []
 
 
-def test_the_overlap_check_can_fail() -> None:
+def test_the_near_duplicate_check_can_fail() -> None:
     base = " ".join(f"word{i}" for i in range(200))
-    assert overlapping_pairs([base, base + " extra tail", "something else entirely " * 20], limit=0.5)
+    [(first, second, similarity)] = near_duplicate_pairs([base, "something else " * 20, base + " extra tail"])
+    assert (first, second) == (0, 2) and similarity > 0.9
 
 
 def test_sample_pdfs_behave_as_their_names_say() -> None:

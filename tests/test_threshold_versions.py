@@ -10,7 +10,7 @@ import pytest
 from core.data.catalog import DatasetInfo
 from core.embedding.chunking import Chunking
 from core.errors import IntegrityError
-from core.model.artifact import ARRAYS_FILE, file_sha256, load_artifact
+from core.model.artifact import ARRAYS_FILE, ModelArtifact, file_sha256
 from core.model.classifier import Thresholds
 from core.model.evaluation import evaluate, load_scored_sets
 from core.model.registry import activate, active_version, list_versions, versions_frame
@@ -39,10 +39,10 @@ def test_a_new_version_keeps_the_model_and_takes_the_new_bands(trained) -> None:
     saved = save_thresholds_as_version(trained, bands)
     assert saved.version != trained.version and saved.version.endswith("-bands")
     assert (trained.path / "model.json").read_text() == source_json  # the source is untouched
-    artifact = load_artifact(saved.path)
+    artifact = ModelArtifact.load(saved.path)
     assert artifact.thresholds == bands
     assert file_sha256(saved.path / ARRAYS_FILE) == file_sha256(trained.path / ARRAYS_FILE)
-    assert artifact.calibration == load_artifact(trained.path).calibration
+    assert artifact.calibration == ModelArtifact.load(trained.path).calibration
     assert saved.metadata["derived_from"]["version"] == trained.version
     held_out = load_scored_sets(saved.path)["held_out"]
     expected = evaluate(held_out.labels, held_out.probabilities, bands).confusion

@@ -2,7 +2,8 @@
 
 The corpus was written by language models, one resume per planned item (``core.data.plan`` with the seed below).
 This module turns the plan and the written texts into the JSONL dataset and enforces the corpus rules: every
-planned item present, word counts in range, and no two resumes sharing more than half of their word 5-grams.
+planned item present, word counts in range, and no two resumes near duplicates (word 5-gram sets more than half
+alike, as generation checks every record: ``core.generation.dedup``).
 
     python -m tools.starter build RAW_DIR      # writes data/starter/resumes.jsonl and data/samples/held_out.jsonl
     python -m tools.starter samples            # renders data/samples/*.pdf from the held-out records (needs fpdf2)
@@ -11,9 +12,7 @@ planned item present, word counts in range, and no two resumes sharing more than
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,43 +20,15 @@ from typing import Any
 from core.data.dataset import ResumeRecord, write_records
 from core.data.plan import PlannedItem, PlanSpec, plan_items
 from core.data.roles import DEVOPS
+from core.generation.dedup import near_duplicate_pairs
 from core.paths import samples_dir, starter_corpus_path
 
 STARTER_SPEC = PlanSpec(profile_key="devops", per_class=460, seed=2026)
 # A second plan of borderline resumes (messier DevOps careers, adjacent roles that use DevOps tools), added
 # because models trained on the first plan alone were over-confident: the classes separated perfectly.
 BORDERLINE_SPEC = PlanSpec(profile_key="devops", per_class=120, seed=2027, hard_negative_share=0.8)
-WORD = re.compile(r"\w+")
 # Records held out of training and rendered as sample PDFs: two DevOps, one hard negative, one other field.
 SAMPLE_PICKS = (("devops", False), ("devops", False), ("other", True), ("other", False))
-
-
-def shingles(text: str, n: int = 5) -> set[int]:
-    """Hashes of the text's lower-cased word n-grams."""
-    words = WORD.findall(text.lower())
-    return {hash(tuple(words[i : i + n])) for i in range(max(0, len(words) - n + 1))}
-
-
-def overlapping_pairs(texts: Sequence[str], limit: float = 0.5, n: int = 5) -> list[tuple[int, int, float]]:
-    """Pairs of texts sharing more than ``limit`` of the smaller text's word n-grams, with that share."""
-    sets = [shingles(text, n) for text in texts]
-    index: dict[int, list[int]] = defaultdict(list)
-    for i, grams in enumerate(sets):
-        for gram in grams:
-            index[gram].append(i)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
-    for owners in index.values():
-        if len(owners) > 50:  # a phrase in fifty resumes is boilerplate ("responsible for the design of")
-            continue
-        for a in range(len(owners)):
-            for b in range(a + 1, len(owners)):
-                shared[(owners[a], owners[b])] += 1
-    pairs = []
-    for (i, j), count in shared.items():
-        share = count / max(1, min(len(sets[i]), len(sets[j])))
-        if share > limit:
-            pairs.append((i, j, share))
-    return sorted(pairs, key=lambda pair: -pair[2])
 
 
 def record_for(item: PlannedItem, text: str, plan: str = "core") -> ResumeRecord:
@@ -105,16 +76,16 @@ def build(raw_dir: Path) -> int:
     problems += borderline_problems
     for problem in problems:
         print(problem, file=sys.stderr)
-    pairs = overlapping_pairs([r.text for r in records])
+    pairs = near_duplicate_pairs([r.text for r in records])
     for i, j, share in pairs:
-        print(f"overlap {share:.2f}: {records[i].id} ~ {records[j].id}", file=sys.stderr)
+        print(f"near duplicates (Jaccard {share:.2f}): {records[i].id} ~ {records[j].id}", file=sys.stderr)
     sample_ids = {r.id for r in samples}
     training = [r for r in records if r.id not in sample_ids]
     write_records(starter_corpus_path(), training)
     write_records(samples_dir() / "held_out.jsonl", samples)
     print(
         f"{len(training)} training records, {len(samples)} held out for samples, "
-        f"{len(problems)} problems, {len(pairs)} overlapping pairs"
+        f"{len(problems)} problems, {len(pairs)} near-duplicate pairs"
     )
     return 1 if pairs or any("missing" in p for p in problems) else 0
 

@@ -11,12 +11,13 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import DatasetError
+from core.storage import atomic_file, open_private
 
 LABELS = ("devops", "other")
 REQUIRED_FIELDS = ("id", "text", "label")
@@ -78,12 +79,28 @@ def parse_record(line: str) -> ResumeRecord | None:
     )
 
 
+def first_of_each_id(
+    records: Iterable[ResumeRecord], seen: set[str] | None = None, exclude: Container[str] = ()
+) -> list[ResumeRecord]:
+    """``records`` without excluded ids and without ids already kept: the first record with an id wins.
+
+    ``seen`` carries the kept ids from call to call (it gains this call's), so over several datasets a record
+    whose id an earlier dataset holds is left out, as training, exploring and evaluating all do.
+    """
+    seen = set() if seen is None else seen
+    kept = []
+    for record in records:
+        if record.id not in seen and record.id not in exclude:
+            seen.add(record.id)
+            kept.append(record)
+    return kept
+
+
 def read_records(path: Path) -> tuple[list[ResumeRecord], int]:
     """Valid records of one JSONL file, and the count of broken lines skipped. Later duplicates of an id lose."""
     if not path.is_file():
         raise DatasetError(f"Dataset not found: {path}")
-    records: list[ResumeRecord] = []
-    seen: set[str] = set()
+    parsed: list[ResumeRecord] = []
     broken = 0
     with path.open(encoding="utf-8", errors="replace") as handle:
         for line in handle:
@@ -92,10 +109,9 @@ def read_records(path: Path) -> tuple[list[ResumeRecord], int]:
             record = parse_record(line)
             if record is None:
                 broken += 1
-            elif record.id not in seen:
-                seen.add(record.id)
-                records.append(record)
-    return records, broken
+            else:
+                parsed.append(record)
+    return first_of_each_id(parsed), broken
 
 
 def load_datasets(paths: Iterable[Path], exclude_ids: Iterable[str] = ()) -> LoadedDataset:
@@ -109,11 +125,7 @@ def load_datasets(paths: Iterable[Path], exclude_ids: Iterable[str] = ()) -> Loa
         file_records, file_broken = read_records(Path(path))
         broken += file_broken
         sources.append(str(path))
-        for record in file_records:
-            if record.id in excluded or record.id in seen:
-                continue
-            seen.add(record.id)
-            records.append(record)
+        records += first_of_each_id(file_records, seen, excluded)
     if not records:
         raise DatasetError("No usable records in " + ", ".join(sources))
     return LoadedDataset(records=records, broken_lines=broken, sources=tuple(sources))
@@ -122,13 +134,10 @@ def load_datasets(paths: Iterable[Path], exclude_ids: Iterable[str] = ()) -> Loa
 def write_records(path: Path, records: Iterable[ResumeRecord]) -> int:
     """Write ``records`` to ``path`` as JSONL (replacing it); returns how many were written."""
     count = 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
+    with atomic_file(path) as handle:
         for record in records:
             handle.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
             count += 1
-    tmp.replace(path)
     return count
 
 
@@ -219,8 +228,7 @@ class DatasetWriter:
     def append(self, record: ResumeRecord, *, fsync: bool = True) -> int:
         """Append ``record`` as one line; returns the file size after the write."""
         line = (json.dumps(record.to_json(), ensure_ascii=False) + "\n").encode("utf-8")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = open_private(self.path, os.O_WRONLY | os.O_APPEND)
         try:
             view = memoryview(line)
             while view:
@@ -237,33 +245,11 @@ class DatasetWriter:
 def locked_dataset(path: Path) -> Iterator[DatasetWriter]:
     """Hold the exclusive append lock of ``path`` (threads and processes) and yield its writer."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     with _thread_lock(path):
-        fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+        fd = open_private(lock_path(path), os.O_RDWR)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield DatasetWriter(path)
         finally:
             # Closing the descriptor releases the flock, also when the body raised.
             os.close(fd)
-
-
-def append_record(path: Path, record: ResumeRecord, *, fsync: bool = True) -> None:
-    """Append one record to ``path`` under the lock, repairing a torn tail first."""
-    with locked_dataset(path) as writer:
-        writer.repair_tail()
-        writer.append(record, fsync=fsync)
-
-
-def repair_torn_tail(path: Path) -> int:
-    """Repair a torn last line of ``path`` under the lock; returns the bytes removed."""
-    with locked_dataset(path) as writer:
-        return writer.repair_tail()
-
-
-def read_ids(path: Path) -> set[str]:
-    """Ids of the valid records in ``path`` (empty when the file does not exist)."""
-    if not Path(path).is_file():
-        return set()
-    records, _ = read_records(Path(path))
-    return {record.id for record in records}

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from core.data.dataset import LABELS, ResumeRecord, parse_record
+from core.data.dataset import LABELS, ResumeRecord, first_of_each_id, parse_record
 from core.documents.batch import ProgressCallback, parse_documents
 from core.documents.inputs import InputFile, as_input, collect_uploads
 from core.documents.types import DEFAULT_LIMITS, DocumentLimits
@@ -23,9 +23,8 @@ from core.errors import DatasetError
 
 def parse_labelled_jsonl(data: bytes) -> tuple[list[ResumeRecord], int]:
     """Records of an uploaded labelled JSONL file (``text`` and ``label`` per line), and the lines skipped."""
-    records: list[ResumeRecord] = []
+    parsed: list[ResumeRecord] = []
     skipped = 0
-    seen: set[str] = set()
     for number, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), start=1):
         if not line.strip():
             continue
@@ -37,11 +36,12 @@ def parse_labelled_jsonl(data: bytes) -> tuple[list[ResumeRecord], int]:
         if isinstance(obj, dict) and "id" not in obj:
             obj["id"] = f"line-{number}"  # an evaluation set needs labels and texts, not ids
         record = parse_record(json.dumps(obj)) if isinstance(obj, dict) else None
-        if record is None or record.id in seen:
+        if record is None:
             skipped += 1
             continue
-        seen.add(record.id)
-        records.append(record)
+        parsed.append(record)
+    records = first_of_each_id(parsed)
+    skipped += len(parsed) - len(records)  # a repeated id is a skipped line too
     if not records:
         raise DatasetError(
             "The evaluation file has no usable lines: each needs a text and a label (devops or other)"

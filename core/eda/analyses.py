@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from core.data.catalog import DatasetInfo
-from core.data.dataset import LABELS, ResumeRecord, read_records
+from core.data.dataset import LABELS, ResumeRecord, first_of_each_id, read_records
 from core.embedding.chunking import Chunking, window_spans
 from core.embedding.embedder import DocumentEmbedder, WindowEncoder
 from core.errors import DatasetError
@@ -93,11 +93,9 @@ def load_corpus(datasets: Sequence[DatasetInfo]) -> Corpus:
     for info in datasets:
         found, skipped = read_records(info.path)
         broken += skipped
-        for record in found:
-            if record.id not in seen:
-                seen.add(record.id)
-                records.append(record)
-                keys.append(info.key)
+        kept = first_of_each_id(found, seen)
+        records += kept
+        keys += [info.key] * len(kept)
     return Corpus(records=records, datasets=keys, broken_lines=broken)
 
 
@@ -321,42 +319,33 @@ def near_duplicates(
     first ``preferred`` one (an already accepted sample), else the first in corpus order. Similarities are
     computed in blocks, so memory stays at ``block`` x n.
     """
-    n = len(vectors)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
 
     matrix = np.asarray(vectors, dtype=np.float32)
-    pair_similarity: dict[tuple[int, int], float] = {}
+    n = len(matrix)
+    if not n:
+        return []
+    firsts, seconds, similarities = [], [], []
     for start in range(0, n, block):
         similarity = matrix[start : start + block] @ matrix.T
         rows, cols = np.nonzero(similarity >= threshold)
-        for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
-            i = start + row
-            if col <= i:
-                continue
-            pair_similarity[(i, col)] = float(similarity[row, col])
-            root_i, root_j = find(i), find(col)
-            if root_i != root_j:
-                parent[max(root_i, root_j)] = min(root_i, root_j)
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
-    lowest: dict[int, float] = {}
-    for (i, _), value in pair_similarity.items():
-        root = find(i)
-        lowest[root] = min(value, lowest.get(root, 1.0))
+        pair = cols > rows + start  # each pair once, never a record with itself
+        firsts.append(rows[pair] + start)
+        seconds.append(cols[pair])
+        similarities.append(similarity[rows[pair], cols[pair]])
+    first, second = np.concatenate(firsts), np.concatenate(seconds)
+    if not first.size:
+        return []
+    graph = coo_matrix((np.ones(len(first), dtype=np.int8), (first, second)), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    pair_similarity = np.concatenate(similarities)
     clusters = []
-    for root, members in groups.items():
-        if len(members) < 2:
-            continue
+    for label in np.unique(component[first]):
+        members = [int(i) for i in np.flatnonzero(component == label)]
         liked = [i for i in members if preferred is not None and preferred[i]]
-        keep = liked[0] if liked else members[0]
-        clusters.append(DuplicateCluster(tuple(members), keep, lowest[root]))
+        lowest = float(pair_similarity[component[first] == label].min())
+        clusters.append(DuplicateCluster(tuple(members), liked[0] if liked else members[0], lowest))
     return sorted(clusters, key=lambda c: (-len(c.members), c.members[0]))
 
 

@@ -2,8 +2,9 @@
 
 - ``chunking``: overlapping token windows and pooling into one document vector;
 - ``embedder``: :class:`DocumentEmbedder`, which chunks, encodes in length-sorted batches, pools and caches;
-- ``cache``: the SQLite window cache;
+- ``cache``: the SQLite window cache, keyed on the text, the chunking and the encoder's ``cache_identity``;
 - ``torch_encoder`` and ``openvino_encoder``: the two runtimes of the same model;
+- ``model_folder``: which model a folder holds (name, fingerprint) and the token pooling and length it declares;
 - ``device`` and ``backends``: where it runs, in which precision, and which runtime.
 """
 

@@ -1,11 +1,13 @@
 """Choosing the encoder backend: OpenVINO on the CPU where it is installed, PyTorch on CUDA or when asked.
 
 Both backends load the same all-MiniLM-L6-v2 weights, share the ``WindowEncoder`` protocol and report the same
-encoder id, so a model trained with one screens with the other.
+encoder id (which model), so a model trained with one screens with the other. Their cache identities differ
+(which runtime and precision), so the embedding cache never hands one the other's vectors.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Literal
 
@@ -13,7 +15,9 @@ from core.embedding.device import Precision, resolve_device
 from core.embedding.embedder import WindowEncoder
 from core.embedding.openvino_encoder import OpenVINOEncoder, openvino_available
 from core.embedding.torch_encoder import SentenceTransformerEncoder
-from core.errors import ConfigError
+from core.errors import ConfigError, EncoderError
+
+log = logging.getLogger(__name__)
 
 Backend = Literal["auto", "torch", "openvino"]
 BACKENDS: tuple[str, ...] = ("auto", "torch", "openvino")
@@ -39,8 +43,20 @@ def create_encoder(
     backend: Backend = "auto",
     model_path: Path | None = None,
 ) -> WindowEncoder:
-    """An encoder on ``device`` (``auto`` picks CUDA when present) with the chosen backend and precision."""
+    """An encoder on ``device`` (``auto`` picks CUDA when present) with the chosen backend and precision.
+
+    ``auto`` falls back to torch for a model whose pipeline the OpenVINO encoder cannot reproduce; an explicit
+    ``openvino`` raises its ``EncoderError``.
+    """
     resolved = resolve_device(device)
     if resolve_backend(backend, resolved) == "openvino":
-        return OpenVINOEncoder(model_path, precision=precision)
+        encoder = OpenVINOEncoder(model_path, precision=precision)
+        try:
+            encoder.pipeline  # noqa: B018  # a model OpenVINO cannot reproduce is refused here
+        except EncoderError as exc:
+            if backend != "auto":
+                raise
+            log.info("Running the encoder with torch: %s", exc)
+        else:
+            return encoder
     return SentenceTransformerEncoder(model_path, device=resolved, precision=precision)

@@ -18,7 +18,15 @@ class WindowEncoder(Protocol):
     """What the embedder needs from an encoder. The real one wraps sentence-transformers; tests use a fake."""
 
     @property
-    def encoder_id(self) -> str: ...
+    def encoder_id(self) -> str:
+        """Which model: what a model version records and checks, the same for every runtime of the model."""
+        ...
+
+    @property
+    def cache_identity(self) -> str:
+        """Everything besides the text and the chunking that changes a vector: the model files' fingerprint, the
+        runtime, the device and the precision. Two encoders with the same identity give the same vectors."""
+        ...
 
     @property
     def dimension(self) -> int: ...
@@ -48,8 +56,9 @@ class DocumentEmbedder:
         self.batch_size = batch_size
 
     def cache_key(self, text: str) -> str:
+        """The key of ``text``'s windows: the encoder's identity, the chunking and the text's sha256."""
         digest = hashlib.sha256(text.encode("utf-8", errors="replace")).hexdigest()
-        return f"{self.encoder.encoder_id}|{self.chunking.key()}|{digest}"
+        return f"{self.encoder.cache_identity}|{self.chunking.key()}|{digest}"
 
     def embed(self, texts: Sequence[str], on_progress: ProgressCallback | None = None) -> list[EmbeddedText]:
         """Embedded documents, one per text, in input order. Empty texts get a zero vector and no windows."""
@@ -111,6 +120,7 @@ class DocumentEmbedder:
         return results
 
 
-def cached_embedder(encoder: WindowEncoder, chunking: Chunking) -> DocumentEmbedder:
-    """A document embedder over the embedding cache that training, exploring and screening share."""
-    return DocumentEmbedder(encoder, chunking, default_cache())
+def cached_embedder(encoder: WindowEncoder, chunking: Chunking, use_cache: bool = True) -> DocumentEmbedder:
+    """A document embedder over the embedding cache that training, exploring and screening share (none when
+    ``use_cache`` is False). The one place that decides which cache an embedder uses."""
+    return DocumentEmbedder(encoder, chunking, default_cache() if use_cache else None)

@@ -1,13 +1,16 @@
 """The same encoder run by OpenVINO on the CPU: the fast path for screening without a GPU.
 
-The sentence-transformers model (BERT plus mean pooling and normalisation) is converted from PyTorch once and
-cached as OpenVINO IR under the state folder, keyed by the model files' hash; later starts read the IR and
-skip torch's model loading altogether. On CPUs with bf16 units (the amx_bf16 or avx512_bf16 flag in /proc/cpuinfo) OpenVINO infers in bf16; its
-vectors agree with full-precision torch to cosine 0.9999 (``tests/test_openvino_encoder.py`` checks it).
+The sentence-transformers model (a transformer, the token pooling its folder declares, and normalisation) is
+converted from PyTorch once and cached as OpenVINO IR under the state folder, keyed by the model files' hash;
+later starts read the IR and skip torch's model loading altogether. Pooling, maximum length and casing come
+from the folder (``core.embedding.model_folder``); a model with other modules is refused. On CPUs with bf16
+units (the amx_bf16 or avx512_bf16 flag in /proc/cpuinfo) OpenVINO infers in bf16; its vectors agree with
+full-precision torch to cosine 0.9999 (``tests/test_openvino_encoder.py`` checks it).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sys
@@ -20,11 +23,19 @@ import numpy as np
 
 from core.embedding.chunking import Span
 from core.embedding.device import cpu_has_fast_bf16
+from core.embedding.model_folder import (
+    TokenPipeline,
+    encoder_name,
+    model_fingerprint,
+    read_token_pipeline,
+)
 from core.embedding.torch_encoder import default_encoder_path
 from core.errors import EncoderError
 from core.paths import cache_dir
+from core.storage import PRIVATE_FILE_MODE, private_dir
 
-MAX_TOKENS = 256
+# Bumped when the conversion below changes, so an IR converted by older code is never reused.
+CONVERSION_VERSION = 2
 
 
 def import_openvino() -> Any:
@@ -49,16 +60,9 @@ def openvino_available() -> bool:
     return find_spec("openvino") is not None
 
 
-def _model_fingerprint(model_path: Path) -> str:
-    digest = hashlib.sha256()
-    for name in sorted(p.name for p in model_path.iterdir() if p.suffix in (".json", ".safetensors", ".txt")):
-        digest.update(name.encode())
-        digest.update(hashlib.sha256((model_path / name).read_bytes()).digest())
-    return digest.hexdigest()[:16]
-
-
 class OpenVINOEncoder:
-    """all-MiniLM-L6-v2 through OpenVINO: same tokenizer, same vectors, faster on the CPU."""
+    """A sentence-transformers model through OpenVINO: same tokenizer, same pooling, same vectors, faster on
+    the CPU. A model whose pipeline it cannot reproduce is refused with an ``EncoderError``."""
 
     def __init__(self, model_path: Path | None = None, precision: str = "auto", ir_path: Path | None = None):
         """``ir_path``: an OpenVINO IR of this same model to run instead of the converted one (for example a
@@ -72,7 +76,28 @@ class OpenVINOEncoder:
 
     @property
     def encoder_id(self) -> str:
-        return self.model_path.name if self.model_path.name != "model" else "all-MiniLM-L6-v2"
+        return encoder_name(self.model_path)
+
+    @functools.cached_property
+    def precision_used(self) -> str:
+        """``bf16`` when asked for (or ``auto`` on a CPU with bf16 units), else ``fp32``: what OpenVINO runs."""
+        bf16 = self.precision == "bf16" or (self.precision == "auto" and cpu_has_fast_bf16())
+        return "bf16" if bf16 else "fp32"
+
+    @functools.cached_property
+    def cache_identity(self) -> str:
+        """The model files' fingerprint, OpenVINO, the precision, and the IR when one was given."""
+        identity = (
+            f"{self.encoder_id}@{model_fingerprint(self.model_path)}|openvino-cpu-{self.precision_used}"
+        )
+        if self.ir_path is not None:
+            identity += f"-ir{_files_sha256(Path(self.ir_path), Path(self.ir_path).with_suffix('.bin'))}"
+        return identity
+
+    @functools.cached_property
+    def pipeline(self) -> TokenPipeline:
+        """The pooling, length and casing that the model folder declares (refused when not reproducible)."""
+        return read_token_pipeline(self.model_path)
 
     @property
     def dimension(self) -> int:
@@ -89,6 +114,7 @@ class OpenVINOEncoder:
             return self._compiled, self._tokenizer
 
     def _load(self) -> tuple[Any, Any]:
+        self.pipeline  # noqa: B018  # refuse a model it cannot reproduce before converting anything
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         try:
             ov = import_openvino()
@@ -97,10 +123,10 @@ class OpenVINOEncoder:
             tokenizer = AutoTokenizer.from_pretrained(str(self.model_path), local_files_only=True)
             ir_path = self.ir_path or self.converted_ir(tokenizer)
             core = ov.Core()
-            bf16 = self.precision == "bf16" or (self.precision == "auto" and cpu_has_fast_bf16())
+            precision = "bf16" if self.precision_used == "bf16" else "f32"
             # LATENCY: one stream over every core. THROUGHPUT splits the cores into streams, and a synchronous
             # call uses one of them: half the speed on 2 cores (measured: 84 vs 159 windows/s).
-            config = {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": "bf16" if bf16 else "f32"}
+            config = {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": precision}
             compiled = core.compile_model(core.read_model(str(ir_path)), "CPU", config)
         except Exception as exc:  # any conversion or runtime failure is one clear error
             raise EncoderError(f"Could not load the OpenVINO encoder from {self.model_path}: {exc}") from exc
@@ -111,38 +137,50 @@ class OpenVINOEncoder:
         ov = import_openvino()
         from transformers import AutoTokenizer
 
-        ir_path = cache_dir() / "openvino" / _model_fingerprint(self.model_path) / "encoder.xml"
+        folder = f"{model_fingerprint(self.model_path)}-v{CONVERSION_VERSION}"
+        ir_path = cache_dir() / "openvino" / folder / "encoder.xml"
         if not ir_path.is_file():
             tokenizer = tokenizer or AutoTokenizer.from_pretrained(
                 str(self.model_path), local_files_only=True
             )
-            ir_path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(ir_path.parent)
             ov.save_model(self._convert(tokenizer), str(ir_path), compress_to_fp16=False)
+            for written in ir_path.parent.iterdir():
+                os.chmod(written, PRIVATE_FILE_MODE)
         return ir_path
 
     def _convert(self, tokenizer: Any) -> Any:
-        """PyTorch to OpenVINO: the transformer with mean pooling and L2 normalisation folded in."""
+        """PyTorch to OpenVINO: the transformer with the folder's token pooling and L2 normalisation folded in."""
         ov = import_openvino()
         import torch
         from transformers import AutoModel
 
-        class Pooled(torch.nn.Module):
-            def __init__(self, bert: torch.nn.Module):
-                super().__init__()
-                self.bert = bert
+        pooling = self.pipeline.pooling
 
-            def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-                hidden = self.bert(
-                    input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+        class Pooled(torch.nn.Module):
+            def __init__(self, transformer: torch.nn.Module):
+                super().__init__()
+                self.transformer = transformer
+
+            def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any = None) -> Any:
+                extra = {} if token_type_ids is None else {"token_type_ids": token_type_ids}
+                hidden = self.transformer(
+                    input_ids=input_ids, attention_mask=attention_mask, **extra
                 ).last_hidden_state
                 mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-                mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-                return torch.nn.functional.normalize(mean, dim=1)
+                if pooling == "cls":
+                    pooled = hidden[:, 0]
+                elif pooling == "max":
+                    # As sentence-transformers does: padding can never be the maximum.
+                    pooled = torch.where(mask > 0, hidden, torch.full_like(hidden, -1e9)).max(dim=1).values
+                else:
+                    pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                return torch.nn.functional.normalize(pooled, dim=1)
 
-        bert = AutoModel.from_pretrained(str(self.model_path), local_files_only=True).eval()
+        transformer = AutoModel.from_pretrained(str(self.model_path), local_files_only=True).eval()
         example = tokenizer(["a short example", "another one"], padding=True, return_tensors="pt")
         with torch.inference_mode():
-            return ov.convert_model(Pooled(bert), example_input=dict(example))
+            return ov.convert_model(Pooled(transformer), example_input=dict(example))
 
     def token_spans(self, text: str) -> list[Span]:
         encoded = self.tokenizer(
@@ -152,17 +190,29 @@ class OpenVINOEncoder:
 
     def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
         compiled, tokenizer = self._model()
+        pipeline = self.pipeline
+        # The converted model takes exactly the inputs its tokenizer produced (BERT's token_type_ids or not).
+        input_names = [port.get_any_name() for port in compiled.inputs]
         rows = []
         for start in range(0, len(texts), batch_size):
+            batch = list(texts[start : start + batch_size])
             features = tokenizer(
-                list(texts[start : start + batch_size]),
+                [text.lower() for text in batch] if pipeline.lower_case else batch,
                 padding=True,
                 truncation=True,
-                max_length=MAX_TOKENS,
+                max_length=pipeline.max_tokens,
                 return_tensors="np",
             )
-            inputs = {name: features[name] for name in ("input_ids", "attention_mask", "token_type_ids")}
-            rows.append(np.asarray(compiled(inputs)[0], dtype=np.float32))
+            rows.append(np.asarray(compiled({name: features[name] for name in input_names})[0], np.float32))
         if not rows:
             return np.zeros((0, self.dimension), np.float32)
         return np.concatenate(rows)
+
+
+def _files_sha256(*paths: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        if path.is_file():
+            with path.open("rb") as handle:
+                digest.update(hashlib.file_digest(handle, "sha256").digest())
+    return digest.hexdigest()[:16]

@@ -5,6 +5,7 @@ Nothing heavy is imported at module import: torch and sentence-transformers load
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ import numpy as np
 
 from core.embedding.chunking import Span
 from core.embedding.device import Precision, resolve_device, resolve_precision
+from core.embedding.model_folder import encoder_name, model_fingerprint
 from core.errors import EncoderError
 
 if TYPE_CHECKING:
@@ -76,7 +78,14 @@ class SentenceTransformerEncoder:
 
     @property
     def encoder_id(self) -> str:
-        return f"{self.model_path.name if self.model_path.name != 'model' else 'all-MiniLM-L6-v2'}"
+        return encoder_name(self.model_path)
+
+    @functools.cached_property
+    def cache_identity(self) -> str:
+        """The model files' fingerprint, torch, the device and the precision the model runs in."""
+        device = resolve_device(self.device)
+        precision = resolve_precision(self.precision, device)
+        return f"{self.encoder_id}@{model_fingerprint(self.model_path)}|torch-{device}-{precision}"
 
     @property
     def dimension(self) -> int:

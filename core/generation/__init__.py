@@ -4,7 +4,8 @@ The page and other callers use this API (none of it imports ``openai`` or does I
 
 - :func:`start_job` (settings, job id, key) -> job id: start or resume a job in a detached worker;
 - :func:`resume_job`, :func:`cancel_job`, :func:`job_status`, :func:`list_jobs`, :func:`is_running`;
-- :class:`GenerationSettings`, :func:`resolve_api_key`, :func:`key_for` (ConfigError explains a missing key);
+- :class:`GenerationSettings`, :func:`find_api_key` and :func:`resolve_api_key` (typed key, environment,
+  secrets, in that order), :func:`key_for` (ConfigError explains a missing key);
 - :class:`JobStatus`: what to show (done of planned per class, rate, ETA, tokens, cost, rejects, waits,
   errors).
 
@@ -27,6 +28,8 @@ from core.generation.jobs import (
 from core.generation.planner import job_profile
 from core.generation.settings import (
     GenerationSettings,
+    KeySource,
+    find_api_key,
     is_local_endpoint,
     key_for,
     resolve_api_key,
@@ -37,8 +40,10 @@ from core.generation.status import JobStatus
 __all__ = [
     "GenerationSettings",
     "JobStatus",
+    "KeySource",
     "add_generate_parser",
     "cancel_job",
+    "find_api_key",
     "is_local_endpoint",
     "is_running",
     "job_profile",

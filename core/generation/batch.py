@@ -25,6 +25,7 @@ from core.generation.context import JobContext
 from core.generation.limiter import RateLimitInfo
 from core.generation.store import AddOutcome
 from core.generation.validation import validate_reply
+from core.storage import atomic_file, write_json
 
 BATCH_STATE_FILE = "batch.json"
 # Rounds that end with the batch failed and nothing collected before the job gives up.
@@ -50,10 +51,7 @@ class BatchState:
         return cls(**{k: v for k, v in values.items() if k in known})
 
     def save(self, job_dir: Path) -> None:
-        path = job_dir / BATCH_STATE_FILE
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")
-        tmp.replace(path)
+        write_json(job_dir / BATCH_STATE_FILE, asdict(self), indent=1)
 
 
 def batch_request(ctx: JobContext, item: PlannedItem) -> dict[str, Any]:
@@ -129,8 +127,8 @@ class BatchEngine:
         ctx = self.ctx
         number = self.state.rounds + 1
         path = self.job_dir / f"batch-input-{number}.jsonl"
-        lines = "".join(json.dumps(batch_request(ctx, item)) + "\n" for item in items)
-        path.write_text(lines, encoding="utf-8")
+        with atomic_file(path) as handle:
+            handle.writelines(json.dumps(batch_request(ctx, item)) + "\n" for item in items)
         file_id = await self.client.upload_batch_file(path)
         info = await self.client.create_batch(file_id, {"shortlist_job": ctx.job_id, "round": str(number)})
         self.state.rounds = number

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ShortlistError
+from core.progress import progress_bar
 from core.safe_text import echo
 
 
@@ -72,8 +73,6 @@ def _settings(args: argparse.Namespace) -> Any:
 
 def run_generate(args: argparse.Namespace) -> int:
     """Run ``shortlist generate``; returns the exit code (0 done, 1 failed, 2 bad usage, 130 cancelled)."""
-    from tqdm import tqdm
-
     from core.generation.jobs import acquire_job_lock, cancel_marker
     from core.generation.runner import run_job
     from core.generation.settings import key_for, save_settings
@@ -92,17 +91,8 @@ def run_generate(args: argparse.Namespace) -> int:
     with lock:
         save_settings(out, settings)
         cancel_marker(out).unlink(missing_ok=True)
-        bar = tqdm(desc="generating", unit="resume", file=sys.stderr, dynamic_ncols=True)
-
-        def update(done: int, total: int) -> None:
-            bar.total = total
-            bar.n = done
-            bar.refresh()
-
-        try:
+        with progress_bar("generating", "resume") as update:
             status = run_job(settings, out, api_key=key, on_progress=update)
-        finally:
-            bar.close()
     rejects = ", ".join(f"{k} {v}" for k, v in sorted(status.rejects.items())) or "none"
     echo(
         f"{status.state}: {status.done_total}/{status.planned_total} resumes in {out / 'resumes.jsonl'}; "
@@ -115,15 +105,3 @@ def run_generate(args: argparse.Namespace) -> int:
             status.message, file=sys.stderr
         )  # the endpoint's own words: no escape sequences reach the terminal
     return {"completed": 0, "cancelled": 130}.get(status.state, 1)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry point (``python -m core.generation.cli generate ...``) until core.cli wires it."""
-    parser = argparse.ArgumentParser(prog="shortlist")
-    add_generate_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return int(args.func(args))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,17 +98,22 @@ class NearDuplicateIndex:
         """Every (key, shingles) pair indexed, in insertion order."""
         return list(zip(self._keys, self._shingles, strict=True))
 
-    def find(self, prepared: Prepared) -> tuple[str, float] | None:
-        """The stored key most like the prepared text above the threshold, with its Jaccard; else None."""
+    def matches(self, prepared: Prepared) -> list[tuple[str, float]]:
+        """Every stored key whose text is more than ``threshold`` like the prepared one, with its Jaccard, in
+        insertion order."""
         candidates: set[int] = set()
         for bucket, key in zip(self._buckets, prepared.band_keys, strict=False):
             candidates.update(bucket.get(key, ()))
-        best: tuple[str, float] | None = None
-        for index in candidates:
+        found = []
+        for index in sorted(candidates):
             similarity = jaccard(prepared.values, self._shingles[index])
-            if similarity > self.threshold and (best is None or similarity > best[1]):
-                best = (self._keys[index], similarity)
-        return best
+            if similarity > self.threshold:
+                found.append((self._keys[index], similarity))
+        return found
+
+    def find(self, prepared: Prepared) -> tuple[str, float] | None:
+        """The stored key most like the prepared text above the threshold, with its Jaccard; else None."""
+        return max(self.matches(prepared), key=lambda match: match[1], default=None)
 
     def insert(self, key: str, prepared: Prepared) -> None:
         """Index the prepared text under ``key``."""
@@ -124,3 +130,14 @@ class NearDuplicateIndex:
     def add(self, key: str, text: str) -> None:
         """Index ``text`` under ``key`` without checking it."""
         self.insert(key, self.prepare(text))
+
+
+def near_duplicate_pairs(texts: Sequence[str], threshold: float = 0.5) -> list[tuple[int, int, float]]:
+    """Pairs ``(i, j, jaccard)`` with ``i < j`` of texts that are near duplicates, most alike first."""
+    index = NearDuplicateIndex(threshold=threshold)
+    pairs = []
+    for position, text in enumerate(texts):
+        prepared = index.prepare(text)
+        pairs += [(int(key), position, similarity) for key, similarity in index.matches(prepared)]
+        index.insert(str(position), prepared)
+    return sorted(pairs, key=lambda pair: (-pair[2], pair[0], pair[1]))

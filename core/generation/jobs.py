@@ -35,6 +35,7 @@ from core.generation.status import (
     write_status,
 )
 from core.paths import jobs_dir, repo_root
+from core.storage import open_private, private_file
 
 LOCK_FILE = "worker.lock"
 LOG_FILE = "worker.log"
@@ -63,8 +64,7 @@ class JobLock:
 
 def acquire_job_lock(job_dir: Path) -> JobLock | None:
     """The job's lock, or None when a live worker holds it."""
-    job_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(job_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = open_private(job_dir / LOCK_FILE, os.O_RDWR)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -144,7 +144,7 @@ def start_job(settings: GenerationSettings, *, job_id: str | None = None, api_ke
         env["OPENAI_API_KEY"] = key
         env[LOCK_FD_ENV] = str(lock.fd)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(repo_root()), env.get("PYTHONPATH")]))
-        with (job_dir / LOG_FILE).open("ab") as log:
+        with os.fdopen(open_private(job_dir / LOG_FILE, os.O_WRONLY | os.O_APPEND), "ab") as log:
             subprocess.Popen(
                 [sys.executable, "-m", WORKER_MODULE, str(job_dir)],
                 cwd=repo_root(),
@@ -194,7 +194,7 @@ def cancel_job(job: str | Path, *, wait_s: float = 0.0) -> bool:
     job_dir = resolve_job_dir(job)
     if not is_running(job_dir):
         return False
-    cancel_marker(job_dir).touch()
+    private_file(cancel_marker(job_dir))
     status = read_status(job_dir)
     if status is not None and status.pid and status.state == "running" and _is_worker_of(status.pid, job_dir):
         with contextlib.suppress(ProcessLookupError, PermissionError):

@@ -221,10 +221,6 @@ class RateLimiter:
         """Admit nothing for ``seconds`` (after a 429): every waiting request waits with it."""
         self._not_before = max(self._not_before, self._clock() + max(0.0, seconds))
 
-    def cooling_down_s(self) -> float:
-        """Seconds left of the current cool-down (0 when none)."""
-        return max(0.0, self._not_before - self._clock())
-
     async def acquire(self, tokens: int) -> Reservation:
         """Wait until one request of ``tokens`` fits the window, then reserve it. FIFO across callers."""
         tokens = max(1, int(tokens))

@@ -29,6 +29,7 @@ from core.generation.settings import GenerationSettings, key_for, redact
 from core.generation.status import CANCEL_FILE, JobStatus, StatusTracker, read_status
 from core.generation.store import RESUMES_FILE, RecordStore
 from core.paths import starter_corpus_path
+from core.storage import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,7 @@ async def run_job_async(
 ) -> JobStatus:
     """Run (or resume) the job in ``job_dir`` until done, stopped or failed; returns its final status."""
     stop = stop or asyncio.Event()
-    job_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(job_dir)
     status = _initial_status(job_dir, settings, {})
     tracker = StatusTracker(
         job_dir,

@@ -12,12 +12,17 @@ import json
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from core.errors import ConfigError
 from core.paths import repo_root
+from core.storage import write_json
+
+# Where a key was found: typed in (or passed), the environment, or the secrets.
+KeySource = Literal["given", "environment", "secrets"]
 
 SETTINGS_FILE = "settings.json"
 OPENAI_BASE_URL = "https://api.openai.com/v1"
@@ -124,11 +129,8 @@ class GenerationSettings:
 
 def save_settings(job_dir: Path, settings: GenerationSettings) -> Path:
     """Write ``settings.json`` (without the key) into ``job_dir`` atomically; returns its path."""
-    job_dir.mkdir(parents=True, exist_ok=True)
     path = job_dir / SETTINGS_FILE
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(settings.to_dict(), indent=1, sort_keys=True), encoding="utf-8")
-    tmp.replace(path)
+    write_json(path, settings.to_dict(), indent=1, sort_keys=True)
     return path
 
 
@@ -152,25 +154,48 @@ def resolve_base_url(explicit: str | None = None) -> str | None:
     return value.rstrip("/") if value else None
 
 
-def _secrets_key(secrets_path: Path) -> str | None:
-    try:
-        secrets = tomllib.loads(secrets_path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        return None
-    for value in (secrets.get("OPENAI_API_KEY"), (secrets.get("openai") or {}).get("api_key")):
+def key_in_secrets(secrets: Mapping[str, Any]) -> str | None:
+    """The key in Streamlit-style secrets: ``OPENAI_API_KEY``, else ``api_key`` in an ``[openai]`` table."""
+    nested = secrets.get("openai")
+    for value in (
+        secrets.get("OPENAI_API_KEY"),
+        nested.get("api_key") if isinstance(nested, Mapping) else None,
+    ):
         if isinstance(value, str) and value.strip():
             return value.strip()
     return None
 
 
-def resolve_api_key(explicit: str | None = None, *, secrets_path: Path | None = None) -> str | None:
-    """The API key: ``explicit``, else ``OPENAI_API_KEY``, else ``.streamlit/secrets.toml``; None if none."""
+def _secrets_file(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def find_api_key(
+    explicit: str | None = None,
+    *,
+    secrets: Mapping[str, Any] | None = None,
+    secrets_path: Path | None = None,
+) -> tuple[str, KeySource] | None:
+    """The API key and where it came from, in this order: ``explicit`` (typed in), ``OPENAI_API_KEY``, the
+    secrets. ``secrets`` are the app's ``st.secrets``; without them ``.streamlit/secrets.toml`` is read."""
     if explicit and explicit.strip():
-        return explicit.strip()
+        return explicit.strip(), "given"
     env = os.environ.get("OPENAI_API_KEY", "").strip()
     if env:
-        return env
-    return _secrets_key(secrets_path or repo_root() / ".streamlit" / "secrets.toml")
+        return env, "environment"
+    if secrets is None:
+        secrets = _secrets_file(secrets_path or repo_root() / ".streamlit" / "secrets.toml")
+    key = key_in_secrets(secrets)
+    return (key, "secrets") if key else None
+
+
+def resolve_api_key(explicit: str | None = None, *, secrets_path: Path | None = None) -> str | None:
+    """The API key (see :func:`find_api_key`), or None when there is none."""
+    found = find_api_key(explicit, secrets_path=secrets_path)
+    return found[0] if found else None
 
 
 def is_local_endpoint(base_url: str | None) -> bool:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import collections
 import dataclasses
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from core.storage import write_json
 
 STATUS_FILE = "status.json"
 RESUMES_FILE = "resumes.jsonl"
@@ -101,11 +102,9 @@ class JobStatus:
 
 def write_status(job_dir: Path, status: JobStatus) -> None:
     """Replace ``status.json`` atomically."""
-    job_dir.mkdir(parents=True, exist_ok=True)
-    path = job_dir / STATUS_FILE
-    tmp = job_dir / f".{STATUS_FILE}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(status.to_dict(), indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    # Not durable: the status is rewritten every second from the job's event loop, where waiting for the disk
+    # would delay requests (and bunch them into one rate-limit window); the next write repairs a loss.
+    write_json(job_dir / STATUS_FILE, status.to_dict(), indent=1, durable=False)
 
 
 def read_status(job_dir: Path) -> JobStatus | None:

@@ -2,12 +2,12 @@
 
 - ``classifier``: :class:`ResumeClassifier` (scikit-learn), Platt calibration, band thresholds;
 - ``scoring``: the exported arrays scored with torch on any device, no scikit-learn and no pickle;
-- ``artifact``: one model version on disk (arrays plus JSON metadata, verified on load);
+- ``artifact``: one model version on disk (arrays plus JSON metadata, schema-checked and verified on load);
 - ``evaluation``: metrics and curves of a scored, labelled set;
 - ``registry``: the versions, the active one, roll back; ``threshold_versions``: reviewer-chosen bands.
 """
 
-from core.model.artifact import ModelArtifact, load_artifact, read_metadata, save_artifact
+from core.model.artifact import ModelArtifact, read_metadata
 from core.model.classifier import (
     CLASSIFIER_KINDS,
     Calibration,
@@ -52,13 +52,11 @@ __all__ = [
     "evaluate",
     "evaluate_groups",
     "list_versions",
-    "load_artifact",
     "load_scored_sets",
     "parse_gamma",
     "previous_version",
     "read_metadata",
     "rollback",
-    "save_artifact",
     "save_thresholds_as_version",
     "user_models_dir",
     "versions_frame",

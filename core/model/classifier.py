@@ -18,7 +18,7 @@ out of role-held-out folds describe resumes of a kind the model has not seen, wh
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -258,10 +258,6 @@ class ResumeClassifier:
             "calibration_cv": getattr(self, "calibration_cv_", None),
             "random_state": self.random_state,
         }
-
-
-def thresholds_dict(thresholds: Thresholds) -> dict[str, float]:
-    return asdict(thresholds)
 
 
 def parse_gamma(value: str) -> float | str:

@@ -40,11 +40,37 @@ class EvaluationReport:
         return asdict(self)
 
 
-def _precision_recall(labels: np.ndarray, predicted: np.ndarray) -> tuple[float | None, float | None]:
-    true_positive = int((predicted & (labels == 1)).sum())
-    precision = true_positive / int(predicted.sum()) if predicted.any() else None
-    recall = true_positive / int((labels == 1).sum()) if (labels == 1).any() else None
-    return precision, recall
+def classification_metrics(labels: np.ndarray, predicted: np.ndarray) -> dict[str, float | int | None]:
+    """Accuracy, precision, recall, F1 and the confusion counts of calling ``predicted`` records the target
+    role. A rate without a denominator (nothing predicted, no positives) is None, not 0."""
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
+    y = np.asarray(labels, dtype=np.int64)
+    p = np.asarray(predicted, dtype=np.int64)
+    if not y.size:
+        return {
+            "accuracy": 0.0,
+            "precision": None,
+            "recall": None,
+            "f1": None,
+            "tp": 0,
+            "fp": 0,
+            "fn": 0,
+            "tn": 0,
+        }
+    tn, fp, fn, tp = (int(n) for n in confusion_matrix(y, p, labels=[0, 1]).ravel())
+    rates = precision_recall_fscore_support(y, p, labels=[1], average=None, zero_division=np.nan)[:3]
+    precision, recall, f1 = (None if np.isnan(value[0]) else float(value[0]) for value in rates)
+    return {
+        "accuracy": (tp + tn) / y.size,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+    }
 
 
 def evaluate(
@@ -66,8 +92,8 @@ def evaluate(
     both = 0 < y.sum() < y.size
     kept = p >= thresholds.review
     shortlisted = p >= thresholds.shortlist
-    precision_review, recall_review = _precision_recall(y, kept)
-    precision_short, recall_short = _precision_recall(y, shortlisted)
+    at_review = classification_metrics(y, kept)
+    at_shortlist = classification_metrics(y, shortlisted)
     bands = np.where(shortlisted, "shortlist", np.where(kept, "review", "reject"))
     confusion = {
         name: {
@@ -81,11 +107,11 @@ def evaluate(
         n_positive=int(y.sum()),
         roc_auc=float(roc_auc_score(y, p)) if both else None,
         average_precision=float(average_precision_score(y, p)) if both else None,
-        accuracy=float(((p >= 0.5) == (y == 1)).mean()) if y.size else 0.0,
-        precision_at_review=precision_review,
-        recall_at_review=recall_review,
-        precision_at_shortlist=precision_short,
-        recall_at_shortlist=recall_short,
+        accuracy=float(classification_metrics(y, p >= 0.5)["accuracy"] or 0.0),
+        precision_at_review=at_review["precision"],
+        recall_at_review=at_review["recall"],
+        precision_at_shortlist=at_shortlist["precision"],
+        recall_at_shortlist=at_shortlist["recall"],
         positives_kept=float(kept[y == 1].mean()) if (y == 1).any() else None,
         negatives_rejected=float((~kept)[y == 0].mean()) if (y == 0).any() else None,
         confusion=confusion,
@@ -131,26 +157,9 @@ class ScoredSet:
         return pd.DataFrame({"id": list(self.ids), "label": names, "probability": self.probabilities})
 
     def at(self, threshold: float = 0.5) -> dict[str, float | int | None]:
-        """Accuracy, precision, recall and F1 of calling ``probability >= threshold`` the target role."""
-        predicted = self.probabilities >= threshold
-        positive = self.labels == 1
-        tp = int((predicted & positive).sum())
-        fp = int((predicted & ~positive).sum())
-        fn = int((~predicted & positive).sum())
-        tn = int((~predicted & ~positive).sum())
-        precision = tp / (tp + fp) if tp + fp else None
-        recall = tp / (tp + fn) if tp + fn else None
-        f1 = 2 * precision * recall / (precision + recall) if precision and recall else None
-        return {
-            "accuracy": (tp + tn) / max(1, tp + fp + fn + tn),
-            "precision": precision,
-            "recall": recall,
-            "f1": f1,
-            "tp": tp,
-            "fp": fp,
-            "fn": fn,
-            "tn": tn,
-        }
+        """Accuracy, precision, recall, F1 and confusion counts of calling ``probability >= threshold`` the
+        target role (see :func:`classification_metrics`)."""
+        return classification_metrics(self.labels, self.probabilities >= threshold)
 
     def has_both_classes(self) -> bool:
         return 0 < int(self.labels.sum()) < self.labels.size

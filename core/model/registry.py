@@ -16,8 +16,9 @@ from typing import Any
 import pandas as pd
 
 from core.errors import ConfigError, ModelError
-from core.model.artifact import load_artifact, read_metadata
-from core.paths import bundled_model_dir, ensure_dir, state_dir
+from core.model.artifact import ModelArtifact, read_metadata
+from core.paths import bundled_model_dir, state_dir
+from core.storage import write_json
 
 HISTORY_LIMIT = 20  # earlier active versions remembered for roll back
 
@@ -96,7 +97,7 @@ def activate(version: str) -> ModelVersion:
     match = next((v for v in list_versions() if v.version == version), None)
     if match is None:
         raise ConfigError(f"No model version called {version!r}")
-    load_artifact(match.path)
+    ModelArtifact.load(match.path)
     history = _history()
     try:
         current: str | None = active_version().version
@@ -109,10 +110,7 @@ def activate(version: str) -> ModelVersion:
 
 
 def _write_active(version: str, history: list[str]) -> None:
-    ensure_dir(state_dir())
-    tmp = _active_file().with_suffix(".tmp")
-    tmp.write_text(json.dumps({"version": version, "history": history}), encoding="utf-8")
-    tmp.replace(_active_file())
+    write_json(_active_file(), {"version": version, "history": history})
 
 
 def _history() -> list[str]:
@@ -144,7 +142,7 @@ def rollback() -> ModelVersion:
     while history:
         candidate = history.pop()
         if candidate in existing and candidate != current:
-            load_artifact(existing[candidate].path)
+            ModelArtifact.load(existing[candidate].path)
             _write_active(candidate, history)
             return existing[candidate]
     raise ConfigError("There is no earlier version to roll back to")

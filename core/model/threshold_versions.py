@@ -8,43 +8,44 @@ the source version. The source version is never modified, so activating the old 
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from datetime import UTC, datetime
 from typing import Any
 
-from core.model.artifact import load_artifact, read_metadata, save_artifact
+from core.model.artifact import ModelArtifact
 from core.model.classifier import Thresholds
 from core.model.evaluation import SCORES_FILE, evaluate, load_scored_sets
 from core.model.registry import ModelVersion, unused_version_name, user_models_dir
-
-# Keys that save_artifact writes itself from the model, calibration, thresholds and chunking.
-_ARTIFACT_KEYS = ("format", "decision", "calibration", "thresholds", "chunking", "arrays_sha256")
+from core.storage import atomic_file
 
 
 def save_thresholds_as_version(source: ModelVersion, thresholds: Thresholds) -> ModelVersion:
     """A new user version: ``source``'s model with ``thresholds``. Raises ``ModelError`` or ``IntegrityError``
     when the source does not load and verify."""
-    artifact = load_artifact(source.path)
+    artifact = ModelArtifact.load(source.path)
     name = unused_version_name(f"{datetime.now(UTC):%Y%m%d-%H%M%S}-bands")
-    metadata: dict[str, Any] = {k: v for k, v in artifact.metadata.items() if k not in _ARTIFACT_KEYS}
+    metadata: dict[str, Any] = dict(artifact.metadata)
     metadata["version"] = name
     metadata["created_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    metrics, recomputed = _metrics_at(source, thresholds, dict(metadata.get("metrics") or {}))
+    metadata["metrics"] = metrics
     metadata["derived_from"] = {
         "version": source.version,
         "thresholds": {"shortlist": artifact.thresholds.shortlist, "review": artifact.thresholds.review},
         "change": "band thresholds set by a reviewer; arrays and calibration unchanged",
+        "metrics_recomputed": recomputed,  # the others are at the source's thresholds
     }
-    metadata["metrics"], recomputed = _metrics_at(source, thresholds, dict(metadata.get("metrics", {})))
-    metadata["derived_from"]["metrics_recomputed"] = recomputed  # the others are at the source's thresholds
     target = user_models_dir() / name
     try:
-        save_artifact(target, artifact.model, artifact.calibration, thresholds, artifact.chunking, metadata)
+        saved = dataclasses.replace(artifact, thresholds=thresholds, metadata=metadata).save(target)
         if (source.path / SCORES_FILE).is_file():
-            shutil.copyfile(source.path / SCORES_FILE, target / SCORES_FILE)
+            with atomic_file(target / SCORES_FILE, binary=True) as handle:
+                handle.write((source.path / SCORES_FILE).read_bytes())
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
-    return ModelVersion(version=name, path=target, bundled=False, metadata=read_metadata(target))
+    return ModelVersion(version=name, path=target, bundled=False, metadata=saved.document())
 
 
 def _metrics_at(

@@ -17,13 +17,12 @@ from core.documents.batch import parse_documents
 from core.documents.inputs import InputCaps, collect_uploads
 from core.documents.types import DocumentLimits, ParsedDocument
 from core.embedding.backends import Backend, create_encoder
-from core.embedding.cache import EmbeddingCache
 from core.embedding.device import Precision
-from core.embedding.embedder import DocumentEmbedder, WindowEncoder
+from core.embedding.embedder import DocumentEmbedder, WindowEncoder, cached_embedder
 from core.errors import ModelError
-from core.model.artifact import ModelArtifact, load_artifact
+from core.model.artifact import ModelArtifact
 from core.model.classifier import Thresholds
-from core.paths import bundled_model_dir, cache_dir
+from core.paths import bundled_model_dir
 from core.screening.duplicates import mark_repeats
 from core.screening.redaction import find_name, model_input
 
@@ -133,7 +132,7 @@ def load_screener(
     """
     from core.embedding.device import resolve_device
 
-    artifact = load_artifact(model_dir or bundled_model_dir())
+    artifact = ModelArtifact.load(model_dir or bundled_model_dir())
     resolved = resolve_device(device)
     window_encoder = encoder or create_encoder(resolved, precision, backend)
     if window_encoder.encoder_id != artifact.encoder_id:
@@ -141,9 +140,7 @@ def load_screener(
             f"Model {artifact.version} was trained with encoder {artifact.encoder_id!r}, "
             f"but {window_encoder.encoder_id!r} is loaded"
         )
-    cache = EmbeddingCache(cache_dir() / "embeddings.sqlite3") if use_cache else None
-    embedder = DocumentEmbedder(window_encoder, artifact.chunking, cache)
-    return Screener(artifact, embedder, device=resolved)
+    return Screener(artifact, cached_embedder(window_encoder, artifact.chunking, use_cache), device=resolved)
 
 
 def rank_candidates(candidates: Sequence[Candidate], thresholds: Thresholds | None = None) -> list[Candidate]:

@@ -20,7 +20,7 @@ import secrets
 import shutil
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,14 +28,14 @@ from typing import Any
 import numpy as np
 
 from core.data.catalog import DatasetInfo
-from core.data.dataset import LoadedDataset, ResumeRecord, load_datasets, read_records
+from core.data.dataset import LoadedDataset, ResumeRecord, first_of_each_id, load_datasets, read_records
 from core.embedding.embedder import WindowEncoder, cached_embedder
 from core.errors import ConfigError, DatasetError, ShortlistError
-from core.model.artifact import METADATA_FILE, load_artifact
+from core.model.artifact import ModelArtifact
 from core.model.evaluation import SCORES_FILE, EvaluationReport, ScoredSet, evaluate
 from core.model.registry import unused_version_name, user_models_dir
 from core.paths import state_dir
-from core.storage import SqliteStore
+from core.storage import SqliteStore, private_dir, write_json
 from core.training.trainer import TrainConfig, labels_of, split_indices, train_model
 
 log = logging.getLogger(__name__)
@@ -119,22 +119,10 @@ def _dataset_details(datasets: Sequence[DatasetInfo], exclude: set[str]) -> list
     details = []
     for info in datasets:
         records, broken = read_records(info.path)
-        used = [r for r in records if r.id not in exclude and r.id not in seen]
-        seen.update(r.id for r in used)
+        used = first_of_each_id(records, seen, exclude)
         digest = LoadedDataset(used, broken, (str(info.path),)).content_hash() if used else ""
         details.append({"key": info.key, "name": info.name, "records": len(used), "sha256": digest})
     return details
-
-
-def _update_metadata(model_dir: Path, extra_training: dict[str, Any], extra_metrics: dict[str, Any]) -> None:
-    """Add entries to a version's ``model.json`` (outside the arrays hash, which covers only the arrays)."""
-    path = model_dir / METADATA_FILE
-    document = json.loads(path.read_text(encoding="utf-8"))
-    document.setdefault("training", {}).update(extra_training)
-    document.setdefault("metrics", {}).update(extra_metrics)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(document, indent=2, sort_keys=True), encoding="utf-8")
-    tmp.replace(path)
 
 
 def run_training(
@@ -180,7 +168,8 @@ def run_training(
         _, test_idx = split_indices(labels, config.test_fraction, config.seed)
         # The held-out set is scored again through the screening path (torch, not scikit-learn): the curves
         # show exactly what Screen will compute, and the split is the one train_model used (same seed).
-        screener = Screener(load_artifact(staging), embedder, device="cpu")
+        artifact = ModelArtifact.load(staging)
+        screener = Screener(artifact, embedder, device="cpu")
         test_records = [dataset.records[i] for i in test_idx]
         test_scores = screener.score_texts(
             [r.text for r in test_records], lambda done, _total: step("evaluating", done, to_score)
@@ -207,16 +196,14 @@ def run_training(
                 sets["uploaded"].labels, sets["uploaded"].probabilities, screener.thresholds, group="uploaded"
             )
         step("saving", 0, 0)
-        (staging / SCORES_FILE).write_text(
-            json.dumps({name: scored.to_json() for name, scored in sets.items()}), encoding="utf-8"
-        )
-        extra_metrics: dict[str, Any] = {}
+        write_json(staging / SCORES_FILE, {name: scored.to_json() for name, scored in sets.items()})
+        metadata = artifact.metadata
+        training = {**metadata["training"], "dataset_details": details, "excluded_by_reviewers": len(exclude)}
+        metrics = dict(metadata["metrics"])
         if uploaded is not None:
-            extra_metrics["uploaded"] = {**uploaded.to_dict(), "name": request.evaluation_name}
-        _update_metadata(
-            staging, {"dataset_details": details, "excluded_by_reviewers": len(exclude)}, extra_metrics
-        )
-        final.parent.mkdir(parents=True, exist_ok=True)
+            metrics["uploaded"] = {**uploaded.to_dict(), "name": request.evaluation_name}
+        replace(artifact, metadata={**metadata, "training": training, "metrics": metrics}).save_metadata()
+        private_dir(final.parent)
         staging.replace(final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

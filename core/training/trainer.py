@@ -20,8 +20,8 @@ from core.data.roles import get_profile
 from core.embedding.chunking import Chunking
 from core.embedding.embedder import DocumentEmbedder
 from core.errors import ConfigError
-from core.model.artifact import save_artifact
-from core.model.classifier import ClassifierKind, ResumeClassifier
+from core.model.artifact import ModelArtifact
+from core.model.classifier import ClassifierKind, ResumeClassifier, Thresholds
 from core.model.evaluation import EvaluationReport, evaluate
 from core.screening.redaction import model_input
 
@@ -59,6 +59,7 @@ class TrainResult:
     n_train: int
     n_test: int
     metadata: dict[str, object]
+    thresholds: Thresholds
 
 
 def labels_of(records: Sequence[ResumeRecord]) -> np.ndarray:
@@ -133,11 +134,16 @@ def train_model(
     test_probability = classifier.calibration_.probability(classifier.decision_function(vectors[test_idx]))
     report = evaluate(labels[test_idx], test_probability, classifier.thresholds_, group="held-out")
     metadata = _metadata(out_dir, dataset, labels, train_idx, test_idx, config, classifier, embedder, report)
-    save_artifact(
-        out_dir, classifier.model_, classifier.calibration_, classifier.thresholds_, config.chunking, metadata
-    )
+    ModelArtifact(
+        classifier.model_, classifier.calibration_, classifier.thresholds_, config.chunking, metadata
+    ).save(out_dir)
     return TrainResult(
-        model_dir=out_dir, report=report, n_train=len(train_idx), n_test=len(test_idx), metadata=metadata
+        model_dir=out_dir,
+        report=report,
+        n_train=len(train_idx),
+        n_test=len(test_idx),
+        metadata=metadata,
+        thresholds=classifier.thresholds_,
     )
 
 

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.generation import GenerationSettings, JobStatus, cancel_job, job_status, list_jobs, start_job
 from core.generation.jobs import resolve_job_dir
-from tests.generation.fake_openai import FakeConfig, FakeOpenAI
+from tools.fake_openai import FakeConfig, FakeOpenAI
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from core.generation.settings import GenerationSettings
-from tests.generation.fake_openai import FakeConfig, FakeOpenAI
+from tools.fake_openai import FakeConfig, FakeOpenAI
 
 SettingsFactory = Callable[..., GenerationSettings]
 

@@ -11,7 +11,7 @@ from core.generation.planner import build_plan
 from core.generation.runner import run_job, run_job_async
 from core.generation.status import JobStatus
 from tests.generation.conftest import SettingsFactory
-from tests.generation.fake_openai import FakeOpenAI
+from tools.fake_openai import FakeOpenAI
 
 
 def written_ids(job_dir: Path) -> list[str]:

@@ -1,4 +1,5 @@
-"""``shortlist generate`` in the foreground: runs, resumes, refuses a busy folder, stops on Ctrl-C."""
+"""``shortlist generate`` in the foreground (through ``core.cli``, as installed): runs, resumes, refuses a busy
+folder, stops on Ctrl-C."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from core.generation.cli import add_generate_parser, main
+from core.cli import main
+from core.generation.cli import add_generate_parser
 from core.generation.jobs import acquire_job_lock
 from core.generation.status import read_status
-from tests.generation.fake_openai import FakeOpenAI
+from tools.fake_openai import FakeOpenAI
 
 
 def args_for(fake: FakeOpenAI, out: Path, *extra: str) -> list[str]:

@@ -9,7 +9,7 @@ import pytest
 
 from core.errors import AuthenticationFailed, QuotaExhausted
 from core.generation.client import ChatReply, LLMClient, RateLimited, TransientError
-from tests.generation.fake_openai import FakeOpenAI
+from tools.fake_openai import FakeOpenAI
 
 E = TypeVar("E", bound=Exception)
 MESSAGES = [{"role": "user", "content": "Job title: Chef\nLength: between 40 and 60 words."}]

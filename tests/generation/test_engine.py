@@ -15,7 +15,7 @@ from core.generation.runner import run_job, run_job_async
 from core.generation.settings import GenerationSettings
 from core.generation.status import JobStatus, read_status
 from tests.generation.conftest import SettingsFactory
-from tests.generation.fake_openai import FakeOpenAI
+from tools.fake_openai import FakeOpenAI
 
 
 def records_of(job_dir: Path) -> list[dict[str, object]]:

@@ -25,7 +25,7 @@ from core.generation.jobs import (
 from core.generation.planner import build_plan
 from core.generation.status import JobStatus
 from tests.generation.conftest import SettingsFactory
-from tests.generation.fake_openai import FakeOpenAI
+from tools.fake_openai import FakeOpenAI
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float = 20.0) -> None:

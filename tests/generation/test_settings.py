@@ -13,6 +13,7 @@ from core.errors import ConfigError
 from core.generation.settings import (
     LOCAL_PLACEHOLDER_KEY,
     GenerationSettings,
+    find_api_key,
     key_for,
     load_settings,
     redact,
@@ -60,6 +61,21 @@ def test_key_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")
     assert resolve_api_key(secrets_path=secrets) == "sk-from-env"
     assert resolve_api_key("sk-typed-in-the-page", secrets_path=secrets) == "sk-typed-in-the-page"
+
+
+def test_the_page_and_the_cli_find_the_key_in_the_same_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page passes st.secrets; the CLI reads the file. Both get one parser and one order."""
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    page_secrets = {"openai": {"api_key": " sk-nested "}, "unrelated": "value"}
+    assert find_api_key(secrets=page_secrets) == ("sk-nested", "secrets")
+    assert find_api_key(secrets={"OPENAI_API_KEY": "sk-top", "openai": {"api_key": "sk-nested"}}) == (
+        "sk-top",
+        "secrets",
+    )
+    assert find_api_key(secrets={"openai": "not a table", "OPENAI_API_KEY": " "}) is None
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")
+    assert find_api_key(secrets=page_secrets) == ("sk-from-env", "environment")
+    assert find_api_key(" sk-typed ", secrets=page_secrets) == ("sk-typed", "given")
 
 
 def test_local_servers_need_no_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from core.data.dataset import ResumeRecord, append_record, read_ids, read_records, repair_torn_tail
+from core.data.dataset import ResumeRecord, locked_dataset, read_records
 from core.generation.dedup import NearDuplicateIndex, normalise
 from core.generation.store import AddOutcome, RecordStore
 
@@ -31,20 +31,27 @@ def record(number: int, label: str = "devops", body: str | None = None) -> Resum
     )
 
 
+def ids(path: Path) -> set[str]:
+    return {r.id for r in read_records(path)[0]}
+
+
 def test_torn_tail_is_repaired_and_complete_tail_kept(tmp_path: Path) -> None:
     path = tmp_path / "data.jsonl"
-    append_record(path, record(1))
+    with locked_dataset(path) as writer:
+        writer.append(record(1))
     with path.open("a", encoding="utf-8") as handle:
         handle.write('{"id": "r2", "text": "half a rec')  # a writer killed mid-line
-    assert repair_torn_tail(path) > 0
+    with locked_dataset(path) as writer:
+        assert writer.repair_tail() > 0
     assert path.read_text().endswith("\n")
-    assert read_ids(path) == {"r1"}
+    assert ids(path) == {"r1"}
     # A complete record without its newline is kept, not cut.
     with path.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(record(3).to_json()))
-    assert repair_torn_tail(path) == 0
-    append_record(path, record(4))
-    assert read_ids(path) == {"r1", "r3", "r4"}
+    with locked_dataset(path) as writer:
+        assert writer.repair_tail() == 0
+        writer.append(record(4))
+    assert ids(path) == {"r1", "r3", "r4"}
     assert read_records(path)[1] == 0
 
 
@@ -106,18 +113,19 @@ def test_near_duplicate_index_is_fast_for_thousands() -> None:
 WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from core.dataset import ResumeRecord, append_record
+    from core.data.dataset import ResumeRecord, locked_dataset
     path, name, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     for i in range(count):
         # Lines well over the pipe buffer size, so a write cannot be atomic by luck.
         body = (name + str(i) + " ") * (1500 + i)
-        append_record(path, ResumeRecord(id=f"{name}-{i}", text=body, label="other", role="x"), fsync=False)
+        with locked_dataset(path) as writer:
+            writer.append(ResumeRecord(id=f"{name}-{i}", text=body, label="other", role="x"), fsync=False)
 """)
 
 STORE_WRITER = textwrap.dedent("""
     import random, sys
     from pathlib import Path
-    from core.dataset import ResumeRecord
+    from core.data.dataset import ResumeRecord
     from core.generation.store import RecordStore
     path, name = Path(sys.argv[1]), sys.argv[2]
     store = RecordStore(path, quotas={"devops": 60}, fsync=False)
