@@ -20,12 +20,16 @@ from tests.pdf_factory import resume_pdf, scanned_pdf
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
+# A dated position makes the toy texts resumes with experience; without one they are too little to judge.
+POSITION = "Experience\nEngineer, Example Ltd, 2015 - present\n"
+
+
 def devops_resume(name: str) -> bytes:
-    return resume_pdf(f"{name}\n" + toy_text(np.random.default_rng(len(name)), True, 150))
+    return resume_pdf(f"{name}\n{POSITION}" + toy_text(np.random.default_rng(len(name)), True, 150))
 
 
 def other_resume(name: str) -> bytes:
-    return resume_pdf(f"{name}\n" + toy_text(np.random.default_rng(len(name) + 7), False, 150))
+    return resume_pdf(f"{name}\n{POSITION}" + toy_text(np.random.default_rng(len(name) + 7), False, 150))
 
 
 def new_session(token: str | None = None) -> AppTest:
