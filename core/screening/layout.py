@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
-from core.screening.dates import has_range
+from core.screening.dates import RANGE, has_range
 
 
 class Section(StrEnum):
@@ -31,21 +31,22 @@ class Section(StrEnum):
     other = "other"  # languages, interests, personal details, references, awards
 
 
-# Checked in order, so "Career Objective" is a summary and "Education and Certifications" is education.
+# Checked in order: a heading that names a list ("Education and certifications", "Skills summary") opens a list
+# section, and "Career Objective" is a summary.
 _HEADING_KINDS: tuple[tuple[Section, re.Pattern[str]], ...] = tuple(
     (section, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE))
     for section, pattern in (
+        (
+            Section.skills,
+            r"skills?|competenc(?:y|ies)|expertise|technolog(?:y|ies)|tools|tech|tech stack|toolbox|"
+            r"proficienc(?:y|ies)|keywords|programming|capabilities|strengths|stack|toolkit|tooling|kenntnisse|"
+            r"comp[ée]tences|competencias",
+        ),
+        (Section.certifications, r"certifications?|certificates?|licen[cs]es?|courses|training"),
         (Section.summary, r"summary|profile|objective|about|overview|introduction|highlights"),
         (
             Section.education,
             r"education(?:al)?|academic|qualifications?|studies|degrees?|ausbildung|formation|formaci[óo]n",
-        ),
-        (Section.certifications, r"certifications?|certificates?|licen[cs]es?|courses|training"),
-        (
-            Section.skills,
-            r"skills?|competenc(?:y|ies)|expertise|technolog(?:y|ies)|tools|tech stack|toolbox|"
-            r"proficienc(?:y|ies)|keywords|programming|capabilities|strengths|stack|toolkit|tooling|kenntnisse|"
-            r"comp[ée]tences|competencias",
         ),
         (Section.projects, r"projects?|volunteer(?:ing)?"),
         (
@@ -75,7 +76,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _WORD = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*")
 # Words that put a dated line in education rather than work ("MSc ..., University of Coimbra, 2010 - 2012").
 EDUCATION_WORDS = re.compile(
-    r"\b(?:universi\w*|hochschule|college|school|academy|institute of|bachelor|master|b\.?\s?sc|m\.?\s?sc|"
+    r"\b(?:universi\w*|hochschule|college|school|academy|institute of|institut|[ée]cole|escuela|polytechnic|"
+    r"politecnico|facult\w*|faculdade|dipl[oô]m\w*|licenciatura|licen[tț][aă]|grado|laurea|mestrado|"
+    r"b\.?\s?eng|m\.?\s?eng|bachelor|masters|master's|master of|b\.?\s?sc|m\.?\s?sc|"
     r"b\.?\s?e\b|b\.?\s?tech|m\.?\s?tech|b\.?\s?a\b|m\.?\s?a\b|mba|ph\.?\s?d|diploma|degree|graduated|"
     r"studies|student|thesis|gpa|cgpa|puc|hsc|ssc|abitur|licence|bootcamp|course|ll\.?m|lyc[ée]e|gymnasium)\b",
     re.IGNORECASE,
@@ -138,6 +141,7 @@ class Line:
     section: Section
     heading: bool
     list_like: bool
+    gap_before: bool = False  # a blank line separates it from the line above
 
     @property
     def content(self) -> str:
@@ -218,22 +222,27 @@ def layout(text: str) -> Layout:
     after it, where "2016 – 2019" stands alone above "MSc ..., University of Porto") starts an experience
     section: resumes often give their job history a heading no list knows ("STATIONEN", "What I do now").
     """
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, str, bool]] = []
     offset = 0
+    blank = False
     for raw in text.splitlines(keepends=True):
         stripped = raw.strip()
         if stripped:
-            found.append((offset + raw.index(stripped), stripped))
+            found.append((offset + raw.index(stripped), stripped, blank))
+        blank = not stripped
         offset += len(raw)
     lines: list[Line] = []
     section = Section.header
-    for index, (start, stripped) in enumerate(found):
+    for index, (start, stripped, gap_before) in enumerate(found):
         kind = heading_kind(stripped)
         if kind is not None:
             section = kind
         elif section in (Section.education, Section.certifications) and has_range(stripped):
             following = found[index + 1][1] if index + 1 < len(found) else ""
-            if not EDUCATION_WORDS.search(stripped) and not EDUCATION_WORDS.search(following):
+            # A date alone on its line belongs to the line after it, which must then name a job.
+            date_only = not any(ch.isalpha() for ch in RANGE.sub("", stripped))
+            names_job = _TITLE_WORDS.search(following) if date_only else True
+            if names_job and not EDUCATION_WORDS.search(stripped) and not EDUCATION_WORDS.search(following):
                 section = Section.experience
         lines.append(
             Line(
@@ -243,6 +252,7 @@ def layout(text: str) -> Layout:
                 section=section,
                 heading=kind is not None,
                 list_like=kind is None and is_list_like(stripped),
+                gap_before=gap_before,
             )
         )
     return Layout(text=text, lines=tuple(lines))

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
-from core.screening.layout import LABEL, STOPWORDS, Layout, Section, layout, list_items, words
+from core.screening.layout import LABEL, STOPWORDS, Layout, Line, Section, layout, list_items, words
 from core.screening.requirements import Importance, Requirement
 
 MIN_WORDS = 100
@@ -40,7 +40,14 @@ REPEAT_MIN_DISTINCT = 12  # fewer different words than this in any 40 in a row i
 LONG_LIST_ITEMS = 40
 ROLE_LIST_ITEMS = 12
 ROLE_LIST_SHARE = 0.6
-TRAILING_LIST_ITEMS = 20
+OUT_OF_PLACE_ITEMS = 20
+COPIED_LIST_ITEMS = 5  # separated items; an employer's name and town often repeat, legitimately
+KEYWORD_LABEL_ITEMS = 8
+# Labels that say a list is there for screening software, not for a reader.
+KEYWORD_LABELS = frozenset({"keywords", "key words", "tags", "ats keywords", "search terms", "buzzwords"})
+# Where a list of tools belongs: under a skills or certifications heading (or at the top of a resume that has
+# no such heading).
+LIST_SECTIONS = frozenset({Section.skills, Section.certifications})
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
@@ -62,22 +69,33 @@ class Stuffing:
 
 
 @dataclass(frozen=True)
-class TextQuality:
-    """What the quality checks found in one text."""
-
-    words: int  # words left once stuffing is removed
-    too_little: str = ""  # why the text is too little to judge, or ""
-    stuffing: tuple[Stuffing, ...] = field(default_factory=tuple)
+class _ListLine:
+    index: int
+    items: tuple[str, ...]
+    label: str  # the group's name before its items ("Tools", "Keywords"), lower case, or ""
 
 
 @dataclass(frozen=True)
 class _ListBlock:
-    """Consecutive keyword-list lines."""
+    """Keyword-list lines in a row, with no blank line between them."""
 
-    first: int  # line indexes, inclusive
-    last: int
-    items: tuple[str, ...]
-    labelled_lines: int
+    lines: tuple[_ListLine, ...]
+
+    @property
+    def first(self) -> int:
+        return self.lines[0].index
+
+    @property
+    def last(self) -> int:
+        return self.lines[-1].index
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        return tuple(item for line in self.lines for item in line.items)
+
+    @property
+    def labelled_lines(self) -> int:
+        return sum(bool(line.label) for line in self.lines)
 
 
 def _keyword_item(item: str) -> bool:
@@ -115,25 +133,65 @@ def keyword_items(line: str) -> list[str]:
     return []
 
 
-def _list_blocks(structure: Layout) -> list[_ListBlock]:
+def _list_line(index: int, line: Line) -> _ListLine | None:
+    """The line as a keyword list: separated items, a run of names, or one name alone on its line (the lines
+    of a list written one item per line)."""
+    if line.heading:
+        return None
+    items = keyword_items(line.text)
+    if not items and _keyword_item(line.content) and not line.content.rstrip().endswith((".", ":")):
+        items = [line.content.strip()]
+    if not items:
+        return None
+    label = LABEL.match(line.content)
+    return _ListLine(index, tuple(items), label.group(0).rstrip(" :.—–|").strip().lower() if label else "")
+
+
+def _role_share(items: Sequence[str], requirements: Sequence[Requirement]) -> float:
+    """The share of ``items`` that name one of the role's requirements."""
+    return sum(any(r.search(item) for r in requirements) for item in items) / len(items) if items else 0.0
+
+
+def _list_blocks(structure: Layout, requirements: Sequence[Requirement]) -> list[_ListBlock]:
+    """Keyword-list lines grouped into blocks. A blank line or a line that says something ends a block, and so
+    does a clear switch between a list of something else and a list of the role's keywords (under a third of
+    one line's items, at least :data:`ROLE_LIST_SHARE` of the next): a list pasted under the resume's own skills
+    line is judged on its own."""
     blocks: list[_ListBlock] = []
-    current: list[tuple[int, list[str]]] = []
-
-    def close() -> None:
-        if current:
-            items = tuple(item for _, line_items in current for item in line_items)
-            labelled = sum(bool(LABEL.match(structure.lines[i].content)) for i, _ in current)
-            blocks.append(_ListBlock(current[0][0], current[-1][0], items, labelled))
-            current.clear()
-
+    current: list[_ListLine] = []
+    previous: float | None = None
     for index, line in enumerate(structure.lines):
-        items = [] if line.heading else keyword_items(line.text)
-        if items:
-            current.append((index, items))
-        else:
-            close()
-    close()
+        listed = _list_line(index, line)
+        share = (
+            _role_share(listed.items, requirements)
+            if listed is not None and requirements and len(listed.items) >= 3
+            else None
+        )
+        switched = (
+            share is not None
+            and previous is not None
+            and min(share, previous) < 1 / 3
+            and max(share, previous) >= ROLE_LIST_SHARE
+        )
+        if current and (listed is None or line.gap_before or switched):
+            blocks.append(_ListBlock(tuple(current)))
+            current = []
+            previous = None
+        if listed is not None:
+            current.append(listed)
+            previous = share if share is not None else previous
+    if current:
+        blocks.append(_ListBlock(tuple(current)))
     return blocks
+
+
+def _role_core(block: _ListBlock, requirements: Sequence[Requirement]) -> tuple[int, int]:
+    """The first and last line of ``block`` that are mostly the role's keywords: what a flagged block removes,
+    so a name or a town on the line above a pasted list stays in the resume."""
+    if not requirements:
+        return block.first, block.last
+    core = [line.index for line in block.lines if _role_share(line.items, requirements) >= 0.5]
+    return (core[0], core[-1]) if core else (block.first, block.last)
 
 
 def _repeated_runs(text: str) -> list[tuple[int, int]]:
@@ -186,82 +244,68 @@ def _excerpt(text: str) -> str:
 def find_stuffing(text: str, requirements: Sequence[Requirement] = ()) -> tuple[Stuffing, ...]:
     """Every stretch of visible keyword stuffing in ``text``, in text order.
 
-    ``requirements`` are the role's (used to tell a role-keyword list that the rest of the resume does not back
-    from an ordinary skills list); without them only repetition, copies and very long flat lists are found.
+    ``requirements`` are the role's: they tell a list of the role's keywords from an ordinary skills list.
+    Without them, only repetition, copied lists, lists labelled as keywords and very long flat lists are found.
     """
-    found: list[Stuffing] = []
-    for start, end in _repeated_runs(text):
-        found.append(
-            Stuffing(
-                start,
-                end,
-                StuffingKind.repeated,
-                "a few words repeated over and over",
-                _excerpt(text[start:end]),
-            )
+    found = [
+        Stuffing(
+            start, end, StuffingKind.repeated, "a few words repeated over and over", _excerpt(text[start:end])
         )
+        for start, end in _repeated_runs(text)
+    ]
     structure = layout(text)
-    blocks = _list_blocks(structure)
-    seen_lines: dict[str, int] = {}
-    for index, line in enumerate(structure.lines):
-        key = " ".join(words(line.text.casefold()))
-        if len(list_items(line.text)) >= 6 and keyword_items(line.text):
-            if key in seen_lines:
-                found.append(
-                    Stuffing(
-                        line.start,
-                        line.end,
-                        StuffingKind.copied_list,
-                        "repeats an earlier list word for word",
-                        _excerpt(line.text),
-                    )
-                )
-            else:
-                seen_lines[key] = index
-    must = [r for r in requirements if r.importance is Importance.must]
-    last_content = len(structure.lines) - 1
+    blocks = _list_blocks(structure, requirements)
+    seen: set[str] = set()
     for block in blocks:
-        start, end = _line_span(structure, block.first, block.last)
-        # What backs a list is everything else the resume says: jobs, summary, certifications, other lists.
-        context = text[: structure.lines[block.first].start] + "\n" + text[end:]
-        backed = sum(requirement.search(context) for requirement in must)
-        why = _tool_list_reason(structure, block, requirements, len(must), backed, block.last == last_content)
+        for listed in block.lines:
+            line = structure.lines[listed.index]
+            why = ""
+            if len(list_items(line.text)) >= COPIED_LIST_ITEMS:
+                key = " ".join(words(line.content.casefold()))
+                why = "repeats an earlier list word for word" if key in seen else ""
+                seen.add(key)
+            kind = StuffingKind.copied_list
+            if not why and len(listed.items) >= LONG_LIST_ITEMS:
+                why, kind = f"a flat list of {len(listed.items)} keywords on one line", StuffingKind.tool_list
+            if not why and listed.label in KEYWORD_LABELS and len(listed.items) >= KEYWORD_LABEL_ITEMS:
+                why = f"a list of {len(listed.items)} keywords labelled {listed.label!r}, written for screening software"
+                kind = StuffingKind.tool_list
+            if why:
+                found.append(Stuffing(line.start, line.end, kind, why, _excerpt(line.text)))
+    for block in blocks:
+        why = _tool_list_reason(structure, block, requirements)
         if why:
+            start, end = _line_span(structure, *_role_core(block, requirements))
             found.append(Stuffing(start, end, StuffingKind.tool_list, why, _excerpt(text[start:end])))
     return tuple(_merge(found))
 
 
-def _tool_list_reason(
-    structure: Layout,
-    block: _ListBlock,
-    requirements: Sequence[Requirement],
-    must: int,
-    backed: int,
-    trailing: bool,
-) -> str:
-    """Why a keyword-list block is a tool list with no context, or "" when it reads as a skills list.
-
-    ``backed`` counts the ``must`` requirements that the resume mentions outside keyword lists.
-    """
+def _tool_list_reason(structure: Layout, block: _ListBlock, requirements: Sequence[Requirement]) -> str:
+    """Why a block of keyword lines is a tool list with no context, or "" when it reads as a skills list."""
     n = len(block.items)
     if n >= LONG_LIST_ITEMS and block.labelled_lines <= 1:
         return f"a flat list of {n} keywords with no grouping"
-    if not requirements or n < min(ROLE_LIST_ITEMS, TRAILING_LIST_ITEMS):
+    if not requirements or n < ROLE_LIST_ITEMS:
         return ""
-    role_items = sum(any(r.search(item) for r in requirements) for item in block.items)
-    share = role_items / n
+    role_items = round(_role_share(block.items, requirements) * n)
+    if role_items < ROLE_LIST_SHARE * n:
+        return ""
     section = structure.lines[block.first].section
-    if (
-        trailing
-        and n >= TRAILING_LIST_ITEMS
-        and share >= ROLE_LIST_SHARE
-        and section in (Section.education, Section.other)
-    ):
-        return f"{n} role keywords appended after the {section} section, under no skills heading"
-    if n >= ROLE_LIST_ITEMS and share >= ROLE_LIST_SHARE and must and backed < 2:
+    has_skills_heading = any(line.heading and line.section in LIST_SECTIONS for line in structure.lines)
+    # The top of a resume holds its skills list only when no skills heading does.
+    in_place = section in LIST_SECTIONS or (section is Section.header and not has_skills_heading)
+    if n >= OUT_OF_PLACE_ITEMS and not in_place:
+        where = "above the first heading" if section is Section.header else f"under the {section} heading"
+        return f"{role_items} role keywords in a list {where}, where no skills list belongs"
+    # What backs a list is everything else the resume says: jobs, summary, certifications, other lists.
+    start, end = _line_span(structure, block.first, block.last)
+    context = structure.text[:start] + "\n" + structure.text[end:]
+    must = [r for r in requirements if r.importance is Importance.must]
+    backed = sum(r.search(context) for r in must)
+    if must and backed < 2:
         return (
             f"{role_items} role keywords in a list, while the rest of the resume mentions {backed} of the "
-            f"{must} must-have requirements"
+            f"{len(must)} must-have requirements"
         )
     return ""
 

@@ -189,6 +189,12 @@ def band_of(candidate: Candidate, thresholds: Thresholds) -> str:
     return candidate.fit.band(band) if candidate.fit else band
 
 
+def rank_key(candidate: Candidate) -> tuple[int, float, float]:
+    """Where a scored candidate sits in a ranking: band, then fit, then probability (lower sorts first)."""
+    band = BANDS.index(candidate.band) if candidate.band in BANDS else len(BANDS)
+    return band, -(candidate.fit.score if candidate.fit else 0.0), -(candidate.score or 0.0)
+
+
 def rank_candidates(candidates: Sequence[Candidate], thresholds: Thresholds | None = None) -> list[Candidate]:
     """Scored candidates ranked 1..n by band, then fit, then score (ties by file name); rejected files after,
     unranked.
@@ -197,13 +203,9 @@ def rank_candidates(candidates: Sequence[Candidate], thresholds: Thresholds | No
     Runs saved before fit existed have no fit and are ranked by score inside each band.
     """
     scored = [replace(c, band=band_of(c, thresholds)) if thresholds else c for c in candidates if c.scored]
-
-    def order(c: Candidate) -> tuple[int, float, float, str]:
-        band = BANDS.index(c.band) if c.band in BANDS else len(BANDS)
-        return band, -(c.fit.score if c.fit else 0.0), -(c.score or 0.0), c.file
-
     rejected = sorted((c for c in candidates if not c.scored), key=lambda c: c.file)
-    ranked = [replace(c, rank=rank) for rank, c in enumerate(sorted(scored, key=order), start=1)]
+    ordered = sorted(scored, key=lambda c: (*rank_key(c), c.file))
+    ranked = [replace(c, rank=rank) for rank, c in enumerate(ordered, start=1)]
     return ranked + [replace(c, rank=None) for c in rejected]
 
 
