@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from core.screening.dates import Month, find_ranges
+from core.screening.dates import Month, find_ranges, has_range
 from core.screening.layout import EDUCATION_WORDS, Layout, Section
 from core.screening.requirements import Requirement
 
@@ -163,8 +163,17 @@ def estimate_experience(
             continue
         next_index = dated_lines[position + 1][0] if position + 1 < len(dated_lines) else len(lines)
         stop = min(max(next_index, index + 1), index + 1 + MAX_CONTEXT_LINES)
-        # The line above a date often names the job ("DevOps Engineer" then "Acme | 2019 - 2021").
-        context_start = index - 1 if index > 0 and not lines[index - 1].heading else index
+        # The line above a date often names the job ("DevOps Engineer" then "Acme | 2019 - 2021"): a short line
+        # that is neither a heading nor a bullet of the job before.
+        above = lines[index - 1] if index > 0 else None
+        names_job = (
+            above is not None
+            and not above.heading
+            and above.content == above.text
+            and len(above.text.split()) <= 8
+            and not has_range(above.text)
+        )
+        context_start = index - 1 if names_job else index
         context = "\n".join(
             item.text for item in lines[context_start:stop] if not (item.heading and item is not line)
         )

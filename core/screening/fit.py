@@ -244,13 +244,77 @@ def fit_score(probability: float, assessment: TextAssessment, role: RoleRequirem
     )
 
 
+STATUS_MARKS = {Status.met: "✔ met", Status.listed: "~ listed only", Status.missing: "✘ not found"}
+
+
 def breakdown(fit: Fit) -> list[str]:
     """The fit as lines of plain text: the total, each part with its points, the rules that applied."""
     lines = [f"Fit {fit.score:.1f} of 100"]
     scale = 100 / sum(part.points for part in fit.parts)
     for part in fit.parts:
         lines.append(
-            f"  {part.name}: {part.value:.2f} × {part.points * scale:.0f} = {part.earned * scale:.1f}  ({part.detail})"
+            f"  {part.name}: {part.value:.2f} × {part.points * scale:.0f} = {part.earned * scale:.1f}"
+            f"  ({part.detail})"
         )
     lines.extend(fit.notes())
     return lines
+
+
+def requirement_lines(fit: Fit) -> list[str]:
+    """Each requirement's verdict and the passage that shows it, as plain text."""
+    lines = []
+    for result in fit.requirements:
+        lines.append(
+            f"{STATUS_MARKS[result.status]:<14} [{result.importance}] {result.id}: {result.description}"
+        )
+        if result.passage:
+            lines.append(f"    “{result.passage}”")
+    return lines
+
+
+def experience_lines(fit: Fit) -> list[str]:
+    """The dated positions the years were counted from, and the breaks that were not counted."""
+    experience = fit.experience
+    lines = []
+    for item in experience.positions:
+        counted = (
+            f"relevant ({', '.join(item.matched)})"
+            if item.relevant and item.matched
+            else ("counted" if item.relevant else "not relevant to the role")
+        )
+        lines.append(
+            f"{item.start.label()} to {item.end.label()}  {item.months / 12:4.1f} y  {counted}: {item.line}"
+        )
+    for item in experience.breaks:
+        lines.append(
+            f"{item.start.label()} to {item.end.label()}  {item.months / 12:4.1f} y  break, not counted and "
+            "not held against the candidate"
+        )
+    if experience.years is not None and experience.total_years is not None:
+        lines.append(
+            f"{experience.years:g} years of relevant experience ({experience.total_years:g} in all dated "
+            "positions; overlapping positions count once)"
+        )
+    elif experience.stated_years is not None:
+        lines.append(f"No dated positions; the resume states {experience.stated_years:g} years")
+    else:
+        lines.append("No dated positions")
+    return lines
+
+
+def fit_report(fit: Fit) -> str:
+    """Everything behind a fit, for a reviewer: the parts, the requirements with passages, the dates used."""
+    sections = [breakdown(fit)]
+    if fit.requirements:
+        sections.append(["Requirements (must-haves count twice; met 1, listed only 0.5, not found 0)"])
+        sections[-1].extend(f"  {line}" for line in requirement_lines(fit))
+    sections.append(["Experience"] + [f"  {line}" for line in experience_lines(fit)])
+    return "\n\n".join("\n".join(section) for section in sections)
+
+
+def flag_message(flag: str) -> str:
+    """The recruiter-facing message of a fit flag, or the flag itself when it is not one."""
+    try:
+        return FitFlag(flag).message
+    except ValueError:
+        return flag
