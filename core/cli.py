@@ -79,7 +79,11 @@ def _print_summary(frame: Any) -> None:
     )
     if len(scored):
         print()
-        print(scored[["rank", "file", "score", "band", "reason"]].head(SUMMARY_ROWS).to_string(index=False))
+        print(
+            scored[["rank", "file", "band", "fit", "score", "reason"]]
+            .head(SUMMARY_ROWS)
+            .to_string(index=False)
+        )
     if len(rejected):
         print("\nRejected files:")
         print(rejected[["file", "reason"]].to_string(index=False))

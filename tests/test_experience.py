@@ -134,3 +134,17 @@ def test_no_dates_gives_no_years_and_keeps_what_the_resume_states() -> None:
     found = estimate_experience(layout("DevOps engineer with 8+ years of experience in Kubernetes."), AS_OF)
     assert found.years is None and found.stated_years == 8.0
     assert stated_years("twelve years in operations, I am 35 years old") == 12.0
+
+
+def test_a_position_is_judged_on_its_own_lines_not_on_the_skills_section_after_it(
+    devops_role: RoleRequirements,
+) -> None:
+    text = """EXPERIENCE
+IT Support Technician, Savannah Agritech | Jan 2014 – Aug 2015
+- Supported 150 staff on Windows laptops and Office 365.
+
+SKILLS
+AWS, Terraform, Kubernetes, Jenkins
+"""
+    [position] = estimate_experience(layout(text), AS_OF, devops_role.must).positions
+    assert not position.relevant

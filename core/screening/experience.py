@@ -161,8 +161,10 @@ def estimate_experience(
         if _BREAK.search(line.text):
             breaks.append(DatedRange(written, first, last, folded, "break", relevant=False))
             continue
+        # A position's text runs to the next date, the next heading or MAX_CONTEXT_LINES, whichever comes first.
         next_index = dated_lines[position + 1][0] if position + 1 < len(dated_lines) else len(lines)
-        stop = min(max(next_index, index + 1), index + 1 + MAX_CONTEXT_LINES)
+        next_heading = next((i for i in range(index + 1, len(lines)) if lines[i].heading), len(lines))
+        stop = min(max(next_index, index + 1), next_heading, index + 1 + MAX_CONTEXT_LINES)
         # The line above a date often names the job ("DevOps Engineer" then "Acme | 2019 - 2021"): a short line
         # that is neither a heading nor a bullet of the job before.
         above = lines[index - 1] if index > 0 else None
@@ -174,9 +176,7 @@ def estimate_experience(
             and not has_range(above.text)
         )
         context_start = index - 1 if names_job else index
-        context = "\n".join(
-            item.text for item in lines[context_start:stop] if not (item.heading and item is not line)
-        )
+        context = "\n".join(item.text for item in lines[context_start:stop])
         matched = tuple(requirement.id for requirement in relevant_to if requirement.search(context))
         positions.append(
             DatedRange(
