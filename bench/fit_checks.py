@@ -118,8 +118,8 @@ def print_report(report: FitCheckReport) -> None:
     )
     for career, versions in report.breaks:
         fits = [c.fit.score for c in versions if c.fit]
-        years = [c.fit.experience.years for c in versions if c.fit]
-        print(f"  {career}: years {years}, fit {fits}")
+        break_years = [c.fit.experience.years for c in versions if c.fit]
+        print(f"  {career}: years {break_years}, fit {fits}")
 
 
 def print_flag_rates(role: RoleRequirements, checks: Path) -> None:
@@ -143,16 +143,27 @@ def print_flag_rates(role: RoleRequirements, checks: Path) -> None:
     for record_id, why in own_rates.flagged_ids:
         print(f"  flagged {record_id}: {why}")
     errors = []
+    gate: dict[str, list[bool]] = {"planned 6 years or more": [], "planned 3 years or fewer": []}
     for record in records:
         planned = record.extra.get("years")
+        if not isinstance(planned, int):
+            continue
         # The starter corpus was written in early 2025 (the latest year its texts mention), so "present" is then.
-        years = estimate_experience(layout(record.text), date(2025, 1, 1)).total_years
-        if isinstance(planned, int) and years is not None:
-            errors.append(years - planned)
+        experience = estimate_experience(layout(record.text), date(2025, 1, 1), role)
+        if experience.total_years is not None:
+            errors.append(experience.total_years - planned)
+        if record.label == "devops" and role.min_years and (planned >= 6 or planned <= 3):
+            years = experience.years if experience.years is not None else experience.stated_years
+            below = years is None or years < role.min_years
+            gate["planned 6 years or more" if planned >= 6 else "planned 3 years or fewer"].append(below)
     print(
         f"Years from dated positions vs the starter plan's years ({len(errors)} resumes with dates): median "
         f"difference {statistics.median(errors):+.1f}, within 2 years {sum(abs(e) <= 2 for e in errors) / len(errors):.0%}"
         " (the plan's years are a target the writers followed loosely)"
+    )
+    print(
+        f"Seniority rule on the starter corpus's DevOps resumes (relevant years below {role.min_years}): "
+        + "; ".join(f"{group}: {sum(v)} of {len(v)}" for group, v in gate.items())
     )
 
 

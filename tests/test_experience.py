@@ -52,7 +52,7 @@ def test_versions_single_years_and_future_starts_are_not_ranges(text: str) -> No
 
 
 def years(text: str, role: RoleRequirements | None = None) -> float | None:
-    return estimate_experience(layout(text), AS_OF, role.must if role else ()).years
+    return estimate_experience(layout(text), AS_OF, role).years
 
 
 def test_overlapping_positions_count_once() -> None:
@@ -124,10 +124,19 @@ DevOps Engineer, Acme | Jan 2020 – Dec 2023
 Customer Service Agent, Call Centre Ltd | Jan 2016 – Dec 2019
 - Answered customer calls and logged tickets.
 """
-    found = estimate_experience(layout(text), AS_OF, devops_role.must)
+    found = estimate_experience(layout(text), AS_OF, devops_role)
     assert (found.years, found.total_years) == (4.0, 8.0)
     devops, call_centre = found.positions
-    assert {"ci_cd", "containers", "cloud"} <= set(devops.matched) and not call_centre.relevant
+    assert {"title", "ci_cd", "containers", "cloud"} <= set(devops.matched) and not call_centre.relevant
+
+
+def test_a_position_titled_with_the_roles_words_is_relevant(devops_role: RoleRequirements) -> None:
+    text = """EXPERIENCE
+Senior Platform Engineer, Foz Health | Feb 2022 – present
+- Lead the developer portal: golden paths and self-service environments.
+"""
+    [position] = estimate_experience(layout(text), AS_OF, devops_role).positions
+    assert position.relevant and position.matched == ("title",)
 
 
 def test_no_dates_gives_no_years_and_keeps_what_the_resume_states() -> None:
@@ -146,5 +155,5 @@ IT Support Technician, Savannah Agritech | Jan 2014 – Aug 2015
 SKILLS
 AWS, Terraform, Kubernetes, Jenkins
 """
-    [position] = estimate_experience(layout(text), AS_OF, devops_role.must).positions
+    [position] = estimate_experience(layout(text), AS_OF, devops_role).positions
     assert not position.relevant

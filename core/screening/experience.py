@@ -14,7 +14,8 @@ How a resume's dates become years:
   Its stated reason plays no part: any break gives the same years as an undocumented gap of the same dates.
   Years only ever add months worked; no gap, break or its timing subtracts anything.
 - **Relevant positions.** With a role's requirements, a position counts when its text (the lines from its date
-  to the next date) mentions a must-have requirement. Each position says which requirements made it count.
+  to the next date or heading) mentions a must-have requirement, or its title holds one of the role's words
+  ("Site Reliability Engineer" for a DevOps role). Each position says what made it count.
 - **No dates.** A resume without any dated position says so; the years a summary states ("8+ years of
   experience") are reported as stated, not as counted.
 """
@@ -28,7 +29,7 @@ from datetime import date
 
 from core.screening.dates import Month, find_ranges, has_range
 from core.screening.layout import EDUCATION_WORDS, Layout, Section
-from core.screening.requirements import Requirement
+from core.screening.requirements import RoleRequirements
 
 _STATED = re.compile(
     r"\b(?P<n>\d{1,2}(?:\.\d)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
@@ -135,14 +136,18 @@ def stated_years(text: str) -> float | None:
 def estimate_experience(
     structure: Layout,
     as_of: date | None = None,
-    relevant_to: Sequence[Requirement] = (),
+    role: RoleRequirements | None = None,
 ) -> Experience:
     """Years of experience from the dated positions of a laid-out resume, as of ``as_of`` (default: today).
 
-    A position is relevant when its text mentions one of ``relevant_to`` (the role's must-have requirements);
-    with none given, every position is.
+    A position is relevant to ``role`` when its text mentions one of the role's must-have requirements, or when
+    its title (the date's line, or the short line above it) holds one of the role's words ("DevOps", "SRE"):
+    then ``matched`` names the requirements, or "title". Without a role, or for a role with neither, every
+    position is relevant.
     """
     today = as_of or date.today()
+    must = role.must if role else ()
+    title_words = role.title_words if role else None
     now = Month(today.year, today.month)
     lines = structure.lines
     positions: list[DatedRange] = []
@@ -161,9 +166,17 @@ def estimate_experience(
         if _BREAK.search(line.text):
             breaks.append(DatedRange(written, first, last, folded, "break", relevant=False))
             continue
-        # A position's text runs to the next date, the next heading or MAX_CONTEXT_LINES, whichever comes first.
+        # A position's text runs to the next date, the next heading of another kind than work ("SKILLS", not
+        # "Roles & Responsibilities:") or MAX_CONTEXT_LINES, whichever comes first.
         next_index = dated_lines[position + 1][0] if position + 1 < len(dated_lines) else len(lines)
-        next_heading = next((i for i in range(index + 1, len(lines)) if lines[i].heading), len(lines))
+        next_heading = next(
+            (
+                i
+                for i in range(index + 1, len(lines))
+                if lines[i].heading and lines[i].section not in WORK_SECTIONS
+            ),
+            len(lines),
+        )
         stop = min(max(next_index, index + 1), next_heading, index + 1 + MAX_CONTEXT_LINES)
         # The line above a date often names the job ("DevOps Engineer" then "Acme | 2019 - 2021"): a short line
         # that is neither a heading nor a bullet of the job before.
@@ -177,7 +190,10 @@ def estimate_experience(
         )
         context_start = index - 1 if names_job else index
         context = "\n".join(item.text for item in lines[context_start:stop])
-        matched = tuple(requirement.id for requirement in relevant_to if requirement.search(context))
+        matched = tuple(requirement.id for requirement in must if requirement.search(context))
+        title = "\n".join(item.text for item in lines[context_start : index + 1])
+        if title_words is not None and title_words.search(title):
+            matched = ("title", *matched)
         positions.append(
             DatedRange(
                 written,
@@ -185,7 +201,7 @@ def estimate_experience(
                 last,
                 folded,
                 "position",
-                relevant=not relevant_to or bool(matched),
+                relevant=not (must or title_words) or bool(matched),
                 matched=matched,
             )
         )

@@ -159,7 +159,7 @@ def assess_text(text: str, role: RoleRequirements | None = None, as_of: date | N
     stuffing = find_stuffing(text, requirements)
     model_text = without_spans(text, [(item.start, item.end) for item in stuffing]) if stuffing else text
     structure = layout(model_text)
-    experience = estimate_experience(structure, as_of, role.must if role else ())
+    experience = estimate_experience(structure, as_of, role)
     return TextAssessment(
         model_text=model_text,
         words=len(words(model_text)),

@@ -81,14 +81,16 @@ def _synonym_pattern(synonym: str) -> str:
 
 @dataclass(frozen=True)
 class RoleRequirements:
-    """What the fit score checks a resume against: the requirements, and the minimum years if the role asks.
+    """What the fit score checks a resume against: the requirements, the minimum years if the role asks, and the
+    words that name the role in a job title.
 
-    Role profiles (``data/roles/<role-id>.toml``) hold the same fields: ``[seniority] min_years`` and
-    ``[[requirements]] id, importance, description, synonyms``.
+    Role profiles (``data/roles/<role-id>.toml``) hold the same fields: ``[seniority] min_years``,
+    ``[[requirements]] id, importance, description, synonyms`` and ``role_words``.
     """
 
     requirements: tuple[Requirement, ...]
     min_years: int | None = None
+    role_words: tuple[str, ...] = ()  # words that name the role in a job title ("DevOps", "SRE")
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> RoleRequirements:
@@ -136,11 +138,21 @@ class RoleRequirements:
             isinstance(min_years, bool) or not isinstance(min_years, int) or not 0 < min_years <= 40
         ):
             raise ConfigError(f"seniority.min_years must be a whole number from 1 to 40 (got {min_years!r})")
-        return cls(tuple(requirements), min_years)
+        role_words = data.get("role_words", [])
+        if not isinstance(role_words, list) or not all(isinstance(w, str) and w.strip() for w in role_words):
+            raise ConfigError("role_words must be a list of non-empty strings")
+        return cls(tuple(requirements), min_years, tuple(w.strip() for w in role_words))
 
     @property
     def must(self) -> tuple[Requirement, ...]:
         return tuple(r for r in self.requirements if r.importance is Importance.must)
+
+    @cached_property
+    def title_words(self) -> Requirement | None:
+        """The role's words as one matcher (same matching rules as synonyms), or None without any."""
+        if not self.role_words:
+            return None
+        return Requirement("title", Importance.must, "the role's words in a job title", self.role_words)
 
 
 @dataclass(frozen=True)
