@@ -281,8 +281,8 @@ def render(career: Career, senior: bool) -> str:
         lines += [career.name.upper(), title, career.contact, "", "CORE SKILLS"]
         size = -(-len(skills) // 4)  # four groups at most
         groups = ("Delivery", "Platform", "Cloud and code", "Operations")
-        for group, start in zip(groups, range(0, len(skills), size), strict=False):
-            lines.append(f"{group}: {', '.join(skills[start : start + size])}")
+        for group, first in zip(groups, range(0, len(skills), size), strict=False):
+            lines.append(f"{group}: {', '.join(skills[first : first + size])}")
         lines += [
             "",
             "CERTIFICATIONS",
@@ -302,7 +302,7 @@ def render(career: Career, senior: bool) -> str:
 
 
 def pair_records() -> list[dict[str, object]]:
-    records = []
+    records: list[dict[str, object]] = []
     for career in CAREERS:
         for senior in (True, False):
             positions, _ = version(career, senior)
@@ -368,7 +368,7 @@ def stuffed_records(pairs: Iterable[dict[str, object]]) -> list[dict[str, object
     rng = random.Random(2026)
     devops_bases = [(str(r["id"]), "devops", str(r["text"])) for r in pairs][::5]
     other_bases = [(f"other-{key}", "other", text) for key, text in OTHER_RESUMES.items()]
-    records = []
+    records: list[dict[str, object]] = []
     bases = devops_bases + other_bases
     for round_ in range(2):  # every base twice, with two different kinds
         for number, (base_id, label, base) in enumerate(bases):
@@ -399,7 +399,7 @@ def break_records() -> list[dict[str, object]]:
         "Career break (caring for a parent)",
     )
     headings = {"us": "\nSKILLS", "european": "\nEducation"}
-    records = []
+    records: list[dict[str, object]] = []
     for career in [c for c in CAREERS if c.style in headings][:6]:
         earlier = shifted(career.positions[:-1], -14)
         last = career.positions[-1]
