@@ -221,7 +221,7 @@ def fit_score(probability: float, assessment: TextAssessment, role: RoleRequirem
                 "experience",
                 value,
                 EXPERIENCE_POINTS,
-                f"{shown}; the role asks for {min_years} (more adds nothing)",
+                f"{shown}; the role asks for {min_years}, more adds nothing",
             )
         )
         if years is None:
@@ -253,7 +253,7 @@ def breakdown(fit: Fit) -> list[str]:
     scale = 100 / sum(part.points for part in fit.parts)
     for part in fit.parts:
         lines.append(
-            f"  {part.name}: {part.value:.2f} × {part.points * scale:.0f} = {part.earned * scale:.1f}"
+            f"  {part.name}: {part.value:.3f} × {part.points * scale:.0f} = {part.earned * scale:.1f}"
             f"  ({part.detail})"
         )
     lines.extend(fit.notes())
