@@ -71,6 +71,7 @@ _DECORATION = re.compile(r"^[\s\-=#*_|:•·>~—–]+|[\s\-=#*_|:•·<~—–]
 _BULLET = re.compile(r"^(?:[-*•·●▪■►>»✔✓➢→◦◆★o]|–|—|\d{1,2}[.)])\s+")
 # "Tools: a, b", "CI/CD ...... a, b", "Delivery automation — a, b": a group's name before its items.
 LABEL = re.compile(r"^[^:,;|]{1,40}?(?::|\s\.{3,}|\s[—–|])\s+(?=\S)")
+_PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _ITEM_SPLIT = re.compile(r"\s*(?:[,;|•·]|\s\+\s|\s/\s)\s*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _WORD = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*")
@@ -198,21 +199,44 @@ def list_items(line: str) -> list[str]:
     return [item for item in _ITEM_SPLIT.split(content) if item.strip()]
 
 
-def is_list_like(line: str) -> bool:
-    """A line that names things rather than describing work.
-
-    Either three or more separated items of at most 3.5 words on average ("AWS, GCP, Azure"), or eight or more
-    words with no function word and no sentence end ("Kubernetes Terraform Helm Docker Ansible ...").
-    """
-    items = list_items(line)
-    if len(items) >= 3 and sum(len(item.split()) for item in items) / len(items) <= 3.5:
-        return True
-    tokens = [token.lower() for token in words(LABEL.sub("", _BULLET.sub("", line)))]
+def is_keyword_item(item: str) -> bool:
+    """An item that names a thing: one to four words, no function words, not a sentence."""
+    tokens = words(item)
     return (
-        len(tokens) >= 8
-        and not any(token in STOPWORDS for token in tokens)
-        and not line.rstrip().endswith(".")
+        0 < len(tokens) <= 4
+        and len(item) <= 40
+        and not any(token.lower() in STOPWORDS - {"and"} for token in tokens)
+        and any(ch.isalpha() for ch in item)
     )
+
+
+def keyword_items(line: str) -> list[str]:
+    """The keywords of a keyword-list line, or [] for a line that says something.
+
+    "Terraform, Ansible, Helm (3 years)" and "Kubernetes Terraform Docker Helm Ansible AWS Azure GCP" are keyword
+    lists; "Ran Terraform, Ansible and Helm for 40 teams" is not.
+    """
+    cleaned = _PARENTHESES.sub("", line)
+    items = [item.strip() for item in list_items(cleaned)]
+    if len(items) >= 3:
+        keywords = [item for item in items if is_keyword_item(item)]
+        return keywords if len(keywords) >= 0.8 * len(items) else []
+    # Without separators: eight or more words, no function word, mostly names ("Kubernetes Terraform Helm").
+    tokens = words(LABEL.sub("", cleaned))
+    names = sum(not token.islower() for token in tokens)
+    if (
+        len(tokens) >= 8
+        and names >= 0.6 * len(tokens)
+        and not any(t.lower() in STOPWORDS for t in tokens)
+        and not line.rstrip().endswith(".")
+    ):
+        return tokens
+    return []
+
+
+def is_list_like(line: str) -> bool:
+    """A line that names things rather than describing work: it has keywords (:func:`keyword_items`)."""
+    return bool(keyword_items(line))
 
 
 def layout(text: str) -> Layout:

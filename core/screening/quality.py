@@ -30,7 +30,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.screening.layout import LABEL, STOPWORDS, Layout, Line, Section, layout, list_items, words
+from core.screening.layout import (
+    LABEL,
+    Layout,
+    Line,
+    Section,
+    is_keyword_item,
+    keyword_items,
+    layout,
+    list_items,
+    words,
+)
 from core.screening.requirements import Importance, Requirement
 
 MIN_WORDS = 100
@@ -48,7 +58,6 @@ KEYWORD_LABELS = frozenset({"keywords", "key words", "tags", "ats keywords", "se
 # Where a list of tools belongs: under a skills or certifications heading (or at the top of a resume that has
 # no such heading).
 LIST_SECTIONS = frozenset({Section.skills, Section.certifications})
-_PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
 class StuffingKind(StrEnum):
@@ -98,48 +107,13 @@ class _ListBlock:
         return sum(bool(line.label) for line in self.lines)
 
 
-def _keyword_item(item: str) -> bool:
-    """An item that names a thing: one to four words, no function words, not a sentence."""
-    tokens = words(item)
-    return (
-        0 < len(tokens) <= 4
-        and len(item) <= 40
-        and not any(token.lower() in STOPWORDS - {"and"} for token in tokens)
-        and any(ch.isalpha() for ch in item)
-    )
-
-
-def keyword_items(line: str) -> list[str]:
-    """The keywords of a keyword-list line, or [] for a line that says something.
-
-    "Terraform, Ansible, Helm (3 years)" and "Kubernetes Terraform Docker Helm Ansible AWS Azure GCP" are keyword
-    lists; "Ran Terraform, Ansible and Helm for 40 teams" is not.
-    """
-    cleaned = _PARENTHESES.sub("", line)
-    items = [item.strip() for item in list_items(cleaned)]
-    if len(items) >= 3:
-        keywords = [item for item in items if _keyword_item(item)]
-        return keywords if len(keywords) >= 0.8 * len(items) else []
-    # Without separators: eight or more words, no function word, mostly names ("Kubernetes Terraform Helm").
-    tokens = words(LABEL.sub("", cleaned))
-    names = sum(not token.islower() for token in tokens)
-    if (
-        len(tokens) >= 8
-        and names >= 0.6 * len(tokens)
-        and not any(t.lower() in STOPWORDS for t in tokens)
-        and not line.rstrip().endswith(".")
-    ):
-        return tokens
-    return []
-
-
 def _list_line(index: int, line: Line) -> _ListLine | None:
     """The line as a keyword list: separated items, a run of names, or one name alone on its line (the lines
     of a list written one item per line)."""
     if line.heading:
         return None
     items = keyword_items(line.text)
-    if not items and _keyword_item(line.content) and not line.content.rstrip().endswith((".", ":")):
+    if not items and is_keyword_item(line.content) and not line.content.rstrip().endswith((".", ":")):
         items = [line.content.strip()]
     if not items:
         return None
