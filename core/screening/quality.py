@@ -6,21 +6,26 @@ and under :data:`MIN_PROSE_WORDS` words of prose), is flagged and sent to review
 never rejected unread either, because a person can ask the applicant for a full resume. The starter corpus's
 shortest resume has 150 words.
 
-**Visible stuffing.** Keywords pasted to game a screener, found in three shapes, each removed from what the
-model, the requirement checks and the years read (as hidden text is) and flagged; a flagged candidate is
-never shortlisted:
+**Visible stuffing.** Keywords pasted to game a screener. Each stretch found is cut out of what the model, the
+requirement checks and the years read (as hidden text is) and flagged; a flagged candidate is never shortlisted.
+The shapes:
 
-- *repeated keywords*: a stretch where 40 words in a row hold fewer than 12 different words ("Kubernetes
-  Terraform" x 200). The lowest share in the starter corpus's 1,156 resumes is 19 of 40;
-- *a copied list*: a list line that repeats an earlier list line word for word;
-- *a tool list with no context*: a flat keyword list (items of one to four words, no sentences) that is
-  very long (:data:`LONG_LIST_ITEMS` items with no group labels), or that names the role's requirements while the
-  resume's described work backs fewer than two of the must-haves, or that trails the resume after its education
-  or closing sections where no skills heading introduced it.
+- *repeated keywords*: 40 words in a row with fewer than 12 different words ("Kubernetes Terraform" x 200,
+  "Kubernetes, Kubernetes, ..."). The lowest count in the starter corpus's 1,156 resumes is 19;
+- *a copied list*: a list line of five items or more that repeats an earlier one word for word;
+- *a list for screening software*: labelled "Keywords", "Tags" and the like, with eight items or more;
+- *a tool list with no context*: keyword lines (items of one to four words, no sentences; one per line counts
+  too) that are a flat list of :data:`LONG_LIST_ITEMS` or more with no group labels; or at least
+  :data:`ROLE_LIST_ITEMS` items, mostly the role's keywords, that the rest of the resume does not back (it
+  mentions fewer than two must-haves); or at least :data:`OUT_OF_PLACE_ITEMS` of the role's keywords outside any
+  skills or certifications heading (above the first heading only when the resume has none).
 
-Legitimate skills sections are lists too: grouped lines under a skills heading, and "skills-first" resumes that
-open with one. None of the rules fires on a grouped skills section under its heading, whatever its length per
-group; ``bench/fit_checks.py`` measures the flag rate on the starter corpus.
+A blank line, a sentence, or a clear switch from another list to the role's keywords ends a list, so a list
+pasted under the resume's own skills line is judged on its own; a flagged list loses only its lines of the
+role's keywords, not a name or a town above it. Legitimate skills sections are lists too: grouped lines under a
+skills heading, and "skills-first" resumes that open with one. None of the rules fires on them; a well-formed
+skills section appended to a resume whose work backs the role reads the same and is not caught.
+``bench/fit_checks.py`` measures both.
 """
 
 from __future__ import annotations
