@@ -13,10 +13,12 @@ from core.screening import (
     blind,
     candidates_frame,
     filter_candidates,
-    model_input,
+    fit_report,
+    flag_message,
     pseudonym,
     rank_candidates,
     repeat_note,
+    text_read_by_model,
     to_csv_bytes,
     to_excel_bytes,
 )
@@ -160,11 +162,22 @@ if not shown:
     st.info("No candidates match these filters.")
 else:
     st.dataframe(
-        table[["rank", "candidate", "file", "score", "band", "flags", "duplicate", "evidence"]],
+        table[["rank", "candidate", "file", "band", "fit", "score", "flags", "duplicate", "evidence"]],
         hide_index=True,
         key="ranked_table",
         column_config={
-            "score": st.column_config.ProgressColumn("Score", min_value=0.0, max_value=1.0, format="%.2f"),
+            "fit": st.column_config.ProgressColumn(
+                "Fit",
+                min_value=0.0,
+                max_value=100.0,
+                format="%.1f",
+                help="Orders candidates inside a band: role match, requirements and experience (see the detail)",
+            ),
+            "score": st.column_config.NumberColumn(
+                "Score",
+                format="%.3f",
+                help="Calibrated probability that the resume is the role; sets the band",
+            ),
             "evidence": st.column_config.TextColumn("Evidence", width="large"),
         },
     )
@@ -192,13 +205,24 @@ if shown:
         format_func=lambda i: f"#{shown[i].rank} {display_names[i]}",
     )
     chosen = shown[pick]
-    st.metric("Score", f"{chosen.score:.2f}", help=f"Band: {chosen.band}")
+    col_band, col_fit, col_score = st.columns(3)
+    col_band.metric("Band", str(chosen.band).capitalize())
+    col_fit.metric("Fit", f"{chosen.fit.score:.1f} / 100" if chosen.fit else "n/a")
+    col_score.metric(
+        "Score", f"{chosen.score:.3f}", help="Calibrated probability that the resume is the role"
+    )
     for flag in chosen.flags:
-        st.warning(FLAG_HELP.get(flag, flag))
+        st.warning(FLAG_HELP.get(flag) or flag_message(flag))
     repeat_target = pseudonym(chosen) if blind_mode else (chosen.duplicate_of or "")
     if chosen.duplicate_of:
         st.warning(repeat_note(chosen, md_escape(repeat_target)))
-    read_text = model_input(chosen.text)
+    if chosen.fit:
+        st.caption("How the fit was made, and the evidence for each requirement.")
+        report = fit_report(chosen.fit)
+        st.code(blind(report, chosen.name) if blind_mode else report, language=None, wrap_lines=True)
+    else:
+        st.info("This run was screened before fit scores existed: screen the files again to see their fit.")
+    read_text = text_read_by_model(chosen)
     marked = (
         read_text.replace(
             chosen.evidence, f"\n>>>>> EVIDENCE >>>>>\n{chosen.evidence}\n<<<<< EVIDENCE <<<<<\n", 1
@@ -207,7 +231,8 @@ if shown:
         else read_text
     )
     st.caption(
-        "The text the model read (personal details removed); the passage that drove the score is marked."
+        "The text the model read (personal details and any visible keyword stuffing removed); the passage that "
+        "drove the score is marked."
     )
     st.code(blind(marked) if blind_mode else marked, language=None, wrap_lines=True)
     with st.expander("Extracted text as found in the file"):

@@ -89,7 +89,11 @@ def _print_summary(frame: Any) -> None:
     )
     if len(scored):
         echo()
-        echo(scored[["rank", "file", "score", "band", "reason"]].head(SUMMARY_ROWS).to_string(index=False))
+        echo(
+            scored[["rank", "file", "band", "fit", "score", "reason"]]
+            .head(SUMMARY_ROWS)
+            .to_string(index=False)
+        )
     if len(rejected):
         echo("\nNot screened, with the reason:")
         echo(rejected[["file", "reason"]].to_string(index=False))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,8 +14,11 @@ import pytest
 
 from core.embedding.chunking import Chunking, Span
 from core.embedding.embedder import DocumentEmbedder
+from core.screening.requirements import RoleRequirements
 
 WORD = re.compile(r"\w+")
+# The Senior DevOps role's requirements and minimum years, until the role profiles land in data/roles/.
+DEVOPS_ROLE_FILE = Path(__file__).parent / "fixtures" / "roles" / "senior-devops.toml"
 
 
 class FakeEncoder:
@@ -140,3 +144,9 @@ def toy_dataset(tmp_path: Path) -> Path:
     path = tmp_path / "toy.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in toy_records()), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def devops_role() -> RoleRequirements:
+    with DEVOPS_ROLE_FILE.open("rb") as handle:
+        return RoleRequirements.from_mapping(tomllib.load(handle))

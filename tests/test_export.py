@@ -94,3 +94,32 @@ def test_hostile_names_stay_in_their_cell_in_csv_and_in_excel() -> None:
     values = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
     assert [row[1] for row in values] == files
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)  # no formula anywhere
+
+
+def test_the_fit_its_years_and_each_requirement_are_exported(devops_role) -> None:
+    from datetime import date
+
+    from core.screening.export import FIT_COLUMNS, REQUIREMENT_PREFIX
+    from core.screening.fit import assess_text, fit_score
+
+    text = (
+        "Ann Lee\nEXPERIENCE\nDevOps Engineer, Acme | Jan 2019 – present\n"
+        "- Ann Lee built Jenkins pipelines and ran Kubernetes on AWS.\nSKILLS\nVault, Trivy, OPA\n"
+    )
+    fit = fit_score(0.9, assess_text(text, devops_role, date(2026, 12, 1)), devops_role)
+    frame = candidates_frame([candidate(text=text, fit=fit)])
+    row = frame.iloc[0]
+    assert list(frame.columns[len(EXPORT_COLUMNS) : len(EXPORT_COLUMNS) + len(FIT_COLUMNS)]) == FIT_COLUMNS
+    assert row["fit"] == fit.score and row["years_relevant"] == 8.0
+    assert row["years_dated_positions"] == "2019-01 to 2026-12"
+    assert "ci_cd" in row["requirements_met"] and "security" in row["requirements_listed_only"]
+    assert row[REQUIREMENT_PREFIX + "ci_cd"].startswith("met: - Ann Lee built Jenkins")
+    assert row[REQUIREMENT_PREFIX + "scripting"] == "not found"
+    assert row["fit_breakdown"].startswith(f"Fit {fit.score:.1f} of 100 | role match")
+    blind = candidates_frame([candidate(text=text, fit=fit)], blind=True).iloc[0]
+    assert "Ann" not in blind[REQUIREMENT_PREFIX + "ci_cd"]
+
+
+def test_rejected_files_have_empty_fit_columns() -> None:
+    frame = candidates_frame([candidate(status="rejected", score=None, band=None, rank=None)])
+    assert frame["fit"].isna().all() and frame["fit_breakdown"].isna().all()

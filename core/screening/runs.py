@@ -191,5 +191,4 @@ class RunStore(SqliteStore):
 
 
 def _candidate(data: dict[str, object]) -> Candidate:
-    data["flags"] = tuple(data.get("flags") or ())  # type: ignore[arg-type]
-    return Candidate(**data)  # type: ignore[arg-type]
+    return Candidate.from_dict(data)

@@ -1,15 +1,20 @@
-"""Documents to ranked candidates: score, band, evidence passage, flags and rejection reasons.
+"""Documents to ranked candidates: score, band, fit, evidence passage, flags and rejection reasons.
 
-A ``Screener`` bundles one verified model version with the encoder it was trained with. It scores the
-redacted text (``core.screening.redaction.model_input``), so names and contact details never move a score, and the same
-file with the same model always gets the same score.
+A ``Screener`` bundles one verified model version with the encoder it was trained with, and the requirements of
+the role it screens for. It scores the redacted text (``core.screening.redaction.model_input``) with visible
+stuffing cut out, so names, contact details and pasted keywords never move a score, and the same file with the
+same model always gets the same score. Candidates are ranked by band, then by fit (``core.screening.fit``), then
+by score.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -24,7 +29,10 @@ from core.model.artifact import ModelArtifact
 from core.model.classifier import Thresholds
 from core.paths import bundled_model_dir
 from core.screening.duplicates import mark_repeats
+from core.screening.fit import BANDS, Fit, assess_text, fit_score
+from core.screening.quality import without_spans
 from core.screening.redaction import find_name, model_input
+from core.screening.requirements import RoleRequirements
 
 ProgressCallback = Callable[[int, int], None]
 StepCallback = Callable[[str, int, int], None]
@@ -62,21 +70,55 @@ class Candidate:
     duplicate_kind: str | None = None
     duplicate_of: str | None = None
     duplicate_of_rank: int | None = None
+    fit: Fit | None = None  # None for rejected files, and for runs screened before fit existed
 
     @property
     def scored(self) -> bool:
         return self.status == "scored"
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Candidate:
+        """A candidate from ``dataclasses.asdict`` values read back from JSON (lists become tuples again)."""
+        return _candidate_adapter().validate_python(dict(data))
+
+
+@cache
+def _candidate_adapter() -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Candidate)
+
+
+def text_read_by_model(candidate: Candidate) -> str:
+    """The text the model read for ``candidate``: visible stuffing cut out, personal details removed."""
+    stuffing = candidate.fit.stuffing if candidate.fit else ()
+    text = (
+        without_spans(candidate.text, [(item.start, item.end) for item in stuffing])
+        if stuffing
+        else candidate.text
+    )
+    return model_input(text)
+
 
 class Screener:
-    """A model version plus its encoder: texts in, calibrated scores and evidence out."""
+    """A model version plus its encoder: texts in, calibrated scores and evidence out.
 
-    def __init__(self, artifact: ModelArtifact, embedder: DocumentEmbedder, device: str = "cpu"):
+    ``role`` holds the requirements and minimum years the fit score checks; without it, fit is the probability.
+    """
+
+    def __init__(
+        self,
+        artifact: ModelArtifact,
+        embedder: DocumentEmbedder,
+        device: str = "cpu",
+        role: RoleRequirements | None = None,
+    ):
         from core.model.scoring import TorchScorer
 
         self.artifact = artifact
         self.embedder = embedder
         self.scorer = TorchScorer(artifact.model, device=device)
+        self.role = role
 
     @property
     def thresholds(self) -> Thresholds:
@@ -122,8 +164,9 @@ def load_screener(
     use_cache: bool = True,
     precision: Precision = "auto",
     backend: Backend = "auto",
+    role: RoleRequirements | None = None,
 ) -> Screener:
-    """A screener for ``model_dir`` (the bundled model by default) on ``device``.
+    """A screener for ``model_dir`` (the bundled model by default) on ``device``, checking fit against ``role``.
 
     The real encoder is loaded unless one is given; a model trained with another encoder is refused.
     ``backend`` ``auto`` runs the encoder with OpenVINO on the CPU (torch on CUDA); ``precision`` ``auto`` uses
@@ -140,21 +183,35 @@ def load_screener(
             f"Model {artifact.version} was trained with encoder {artifact.encoder_id!r}, "
             f"but {window_encoder.encoder_id!r} is loaded"
         )
-    return Screener(artifact, cached_embedder(window_encoder, artifact.chunking, use_cache), device=resolved)
+    return Screener(
+        artifact, cached_embedder(window_encoder, artifact.chunking, use_cache), device=resolved, role=role
+    )
+
+
+def band_of(candidate: Candidate, thresholds: Thresholds) -> str:
+    """The candidate's band at ``thresholds``, after the fit rules (too little to judge, stuffing, seniority)."""
+    band = thresholds.band(candidate.score or 0.0)
+    return candidate.fit.band(band) if candidate.fit else band
+
+
+def rank_key(candidate: Candidate) -> tuple[int, float, float]:
+    """Where a scored candidate sits in a ranking: band, then fit, then probability (lower sorts first)."""
+    band = BANDS.index(candidate.band) if candidate.band in BANDS else len(BANDS)
+    return band, -(candidate.fit.score if candidate.fit else 0.0), -(candidate.score or 0.0)
 
 
 def rank_candidates(candidates: Sequence[Candidate], thresholds: Thresholds | None = None) -> list[Candidate]:
-    """Scored candidates first, best score first (ties by file name), ranked 1..n; rejected files after, unranked.
+    """Scored candidates ranked 1..n by band, then fit, then score (ties by file name); rejected files after,
+    unranked.
 
-    With ``thresholds``, bands are recomputed: a reviewer moving the band boundaries changes no score. A repeat's
-    reference to the file it repeats is numbered with that file's rank.
+    With ``thresholds``, bands are recomputed: a reviewer moving the band boundaries changes no score or fit.
+    Runs saved before fit existed have no fit and are ranked by score inside each band. A repeat's reference to
+    the file it repeats is numbered with that file's rank.
     """
-    scored = sorted((c for c in candidates if c.scored), key=lambda c: (-(c.score or 0.0), c.file))
+    scored = [replace(c, band=band_of(c, thresholds)) if thresholds else c for c in candidates if c.scored]
     rejected = sorted((c for c in candidates if not c.scored), key=lambda c: c.file)
-    ranked = []
-    for rank, candidate in enumerate(scored, start=1):
-        band = thresholds.band(candidate.score or 0.0) if thresholds else candidate.band
-        ranked.append(replace(candidate, rank=rank, band=band))
+    ordered = sorted(scored, key=lambda c: (*rank_key(c), c.file))
+    ranked = [replace(c, rank=rank) for rank, c in enumerate(ordered, start=1)]
     everyone = ranked + [replace(c, rank=None) for c in rejected]
     rank_of = {c.file: c.rank for c in everyone}
     return [
@@ -164,14 +221,22 @@ def rank_candidates(candidates: Sequence[Candidate], thresholds: Thresholds | No
 
 
 def screen_documents(
-    documents: Sequence[ParsedDocument], screener: Screener, on_progress: ProgressCallback | None = None
+    documents: Sequence[ParsedDocument],
+    screener: Screener,
+    on_progress: ProgressCallback | None = None,
+    as_of: date | None = None,
 ) -> list[Candidate]:
     """Candidates for parsed documents, ranked. Rejected documents are listed with their reason, never scored.
-    Files that repeat a higher-ranked one (same file, same resume, same applicant) say which."""
+
+    Each text is checked for stuffing, requirements and years (as of ``as_of``, default today) before the
+    model scores what is left. Files that repeat a higher-ranked one (same file, same resume, same applicant)
+    say which.
+    """
     version = screener.artifact.version
     usable = [doc for doc in documents if doc.ok]
-    scores = screener.score_texts([doc.text for doc in usable], on_progress)
-    by_key = {id(doc): score for doc, score in zip(usable, scores, strict=True)}
+    assessments = [assess_text(doc.text, screener.role, as_of) for doc in usable]
+    scores = screener.score_texts([a.model_text for a in assessments], on_progress)
+    by_key = {id(doc): pair for doc, pair in zip(usable, zip(scores, assessments, strict=True), strict=True)}
     candidates = []
     for doc in documents:
         candidate = Candidate(
@@ -186,16 +251,20 @@ def screen_documents(
             rejection=str(doc.rejection),
             reason=doc.reason_message or "",
         )
-        score = by_key.get(id(doc))
-        if score is not None:
+        pair = by_key.get(id(doc))
+        if pair is not None:
+            score, assessment = pair
+            fit = fit_score(score.probability, assessment, screener.role)
             candidate = replace(
                 candidate,
                 status="scored",
                 rejection=None,
                 score=score.probability,
-                band=screener.thresholds.band(score.probability),
+                band=fit.band(screener.thresholds.band(score.probability)),
                 evidence=score.evidence,
-                reason="; ".join(doc.flag_messages),
+                reason="; ".join([*doc.flag_messages, *(flag.message for flag in fit.flags)]),
+                flags=candidate.flags + tuple(str(flag) for flag in fit.flags),
+                fit=fit,
             )
         candidates.append(candidate)
     return rank_candidates(mark_repeats(rank_candidates(candidates)))

@@ -21,12 +21,16 @@ from tests.pdf_factory import resume_pdf, scanned_pdf
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
+# A dated position makes the toy texts resumes with experience; without one they are too little to judge.
+POSITION = "Experience\nEngineer, Example Ltd, 2015 - present\n"
+
+
 def devops_resume(name: str) -> bytes:
-    return resume_pdf(f"{name}\n" + toy_text(np.random.default_rng(len(name)), True, 150))
+    return resume_pdf(f"{name}\n{POSITION}" + toy_text(np.random.default_rng(len(name)), True, 150))
 
 
 def other_resume(name: str) -> bytes:
-    return resume_pdf(f"{name}\n" + toy_text(np.random.default_rng(len(name) + 7), False, 150))
+    return resume_pdf(f"{name}\n{POSITION}" + toy_text(np.random.default_rng(len(name) + 7), False, 150))
 
 
 def new_session(token: str | None = None) -> AppTest:
@@ -93,7 +97,9 @@ def test_upload_ranks_candidates_best_first(screened: AppTest) -> None:
     assert not screened.exception
     table = ranked(screened)
     assert list(table["rank"]) == [1, 2, 3]
-    assert list(table["score"]) == sorted(table["score"], reverse=True)
+    bands = ["shortlist", "review", "reject"]
+    order = [(bands.index(band), -fit) for band, fit in zip(table["band"], table["fit"], strict=True)]
+    assert order == sorted(order)  # band first, then fit
     assert set(table["file"][:2]) == {"alice.pdf", "carol.pdf"}
     assert table["candidate"].iloc[-1] == "Bob Lindqvist"
 
@@ -139,8 +145,30 @@ def test_export_is_offered_as_csv_and_excel(screened: AppTest) -> None:
 
 
 def test_detail_view_marks_the_evidence(screened: AppTest) -> None:
-    text = screened.code[0].value
-    assert ">>>>> EVIDENCE >>>>>" in text
+    assert any(">>>>> EVIDENCE >>>>>" in code.value for code in screened.code)
+
+
+def test_detail_view_breaks_the_fit_down(screened: AppTest) -> None:
+    report = next(code.value for code in screened.code if code.value.startswith("Fit "))
+    assert "role match" in report and "Experience" in report
+    assert "2015-07 to " in report  # the dated position it counted
+
+
+def test_a_thin_text_goes_to_review_whatever_the_thresholds(page_model) -> None:
+    at = upload(
+        new_session(),
+        [
+            ("thin.pdf", resume_pdf("DevOps. Kubernetes. AWS. Terraform. 5 yrs.")),
+            ("alice.pdf", devops_resume("Alice Okafor")),
+        ],
+    )
+    at.slider(key="thresholds").set_value((0.0, 0.0)).run()
+    table = ranked(at)
+    assert dict(zip(table["file"], table["band"], strict=True)) == {
+        "alice.pdf": "shortlist",
+        "thin.pdf": "review",
+    }
+    assert "too_little_to_judge" in table.set_index("file").loc["thin.pdf", "flags"]
 
 
 def test_saved_run_reopens_after_refresh_and_can_be_deleted(screened: AppTest) -> None:
