@@ -484,7 +484,176 @@ DEVOPS = RoleProfile(
     styles=STYLES,
 )
 
-PROFILES: dict[str, RoleProfile] = {DEVOPS.key: DEVOPS}
+JAVA_BACKEND = RoleProfile(
+    key="senior-java-backend",
+    title="Senior Java Backend Engineer",
+    positive_label="java-backend",
+    description=(
+        "Senior Java backend engineer: designs, builds and runs server-side services on the JVM. Writes modern "
+        "Java (11-21) with Spring Boot, Spring Framework or Jakarta EE; persists data with JPA/Hibernate, JDBC and "
+        "SQL databases (PostgreSQL, Oracle, MySQL); builds REST and gRPC APIs and event-driven services with "
+        "messaging (Kafka, RabbitMQ, JMS); tests with JUnit and Mockito; builds with Maven or Gradle; tunes JVM "
+        "performance, concurrency and garbage collection; owns services in production. At least 5 years of "
+        "backend experience. Titles include Java developer, backend engineer, Spring Boot developer, JVM "
+        "engineer, integration developer and Java tech lead."
+    ),
+    positives=(
+        RoleSpec(
+            "java_backend_engineer",
+            ("Java Developer", "Senior Java Developer", "Java Backend Engineer", "Software Engineer (Java)"),
+            (
+                "Java 17",
+                "Spring Boot",
+                "Hibernate",
+                "JPA",
+                "REST APIs",
+                "PostgreSQL",
+                "Maven",
+                "JUnit",
+                "Kafka",
+            ),
+        ),
+        RoleSpec(
+            "spring_microservices_developer",
+            (
+                "Spring Boot Developer",
+                "Microservices Engineer",
+                "Senior Backend Developer",
+                "Backend Engineer",
+            ),
+            (
+                "Spring Cloud",
+                "microservices",
+                "Kafka",
+                "RabbitMQ",
+                "OpenAPI",
+                "Redis",
+                "Resilience4j",
+                "Docker",
+            ),
+        ),
+        RoleSpec(
+            "jvm_performance_engineer",
+            (
+                "JVM Engineer",
+                "Backend Performance Engineer",
+                "Senior Software Engineer",
+                "Core Platform Engineer",
+            ),
+            (
+                "JVM tuning",
+                "garbage collection",
+                "concurrency",
+                "Netty",
+                "JMH",
+                "profiling",
+                "Kotlin",
+                "Java 21",
+            ),
+        ),
+        RoleSpec(
+            "java_integration_developer",
+            ("Java EE Developer", "Integration Developer", "Middleware Engineer", "Jakarta EE Developer"),
+            ("Jakarta EE", "Apache Camel", "JMS", "IBM MQ", "WebLogic", "SOAP", "Oracle SQL", "EJB"),
+        ),
+        RoleSpec(
+            "java_tech_lead",
+            ("Java Tech Lead", "Lead Backend Engineer", "Principal Software Engineer", "Engineering Lead"),
+            (
+                "system design",
+                "Spring",
+                "event-driven architecture",
+                "domain-driven design",
+                "code review",
+                "SQL",
+            ),
+        ),
+        RoleSpec(
+            "payments_backend_engineer",
+            (
+                "Software Engineer, Payments",
+                "Backend Developer (Fintech)",
+                "Senior Java Engineer",
+                "Core Banking Developer",
+            ),
+            ("Java", "Spring Boot", "transactions", "Oracle", "Kafka", "idempotency", "ISO 20022", "gRPC"),
+        ),
+    ),
+    hard_negatives=(
+        RoleSpec(
+            "dotnet_developer",
+            (".NET Developer", "C# Developer", "Senior .NET Engineer"),
+            ("C#", "ASP.NET Core", "Entity Framework", "Azure", "SQL Server", "LINQ", "Blazor"),
+            hard_negative=True,
+        ),
+        RoleSpec(
+            "python_backend_developer",
+            ("Python Developer", "Django Developer", "Backend Engineer (Python)"),
+            ("Python", "Django", "FastAPI", "Celery", "PostgreSQL", "pytest", "SQLAlchemy"),
+            hard_negative=True,
+        ),
+        RoleSpec(
+            "go_developer",
+            ("Go Developer", "Golang Engineer", "Backend Engineer (Go)"),
+            ("Go", "goroutines", "gRPC", "Kubernetes operators", "PostgreSQL", "Prometheus"),
+            hard_negative=True,
+        ),
+        RoleSpec(
+            "nodejs_developer",
+            ("Node.js Developer", "JavaScript Backend Developer", "TypeScript Engineer"),
+            ("Node.js", "TypeScript", "Express", "NestJS", "MongoDB", "GraphQL", "Jest"),
+            hard_negative=True,
+        ),
+        RoleSpec(
+            "frontend_developer",
+            ("Frontend Developer", "React Developer", "UI Engineer"),
+            ("React", "TypeScript", "Redux", "CSS", "Next.js", "accessibility", "Webpack"),
+            hard_negative=True,
+        ),
+        RoleSpec(
+            "sql_bi_developer",
+            ("SQL Developer", "ETL Developer", "BI Developer"),
+            ("T-SQL", "SSIS", "Informatica", "Power BI", "data warehousing", "stored procedures", "Tableau"),
+            hard_negative=True,
+        ),
+        RoleSpec(
+            "sap_abap_developer",
+            ("SAP ABAP Developer", "SAP Technical Consultant", "ABAP Developer"),
+            ("ABAP", "SAP S/4HANA", "BAPI", "SmartForms", "Fiori", "OData", "IDocs"),
+            hard_negative=True,
+        ),
+        RoleSpec(
+            "qa_automation_engineer",
+            ("QA Automation Engineer", "SDET", "Test Automation Engineer"),
+            (
+                "Selenium",
+                "test automation",
+                "Cucumber",
+                "REST Assured",
+                "test plans",
+                "Jira",
+                "regression testing",
+            ),
+            hard_negative=True,
+        ),
+        RoleSpec(
+            "devops_engineer",
+            ("DevOps Engineer", "Site Reliability Engineer", "Platform Engineer"),
+            ("Kubernetes", "Terraform", "CI/CD", "AWS", "Ansible", "Prometheus", "Bash"),
+            hard_negative=True,
+        ),
+        RoleSpec(
+            "mobile_developer",
+            ("Android Developer", "iOS Developer", "Mobile Engineer"),
+            ("Kotlin", "Swift", "Android SDK", "Jetpack Compose", "SwiftUI", "Flutter", "app store releases"),
+            hard_negative=True,
+        ),
+    ),
+    other_fields=DEVOPS.other_fields,
+    styles=STYLES,
+)
+
+PROFILES: dict[str, RoleProfile] = {DEVOPS.key: DEVOPS, JAVA_BACKEND.key: JAVA_BACKEND}
 
 
 def get_profile(key: str = "devops") -> RoleProfile:
